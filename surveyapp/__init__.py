@@ -1,0 +1,48 @@
+"""surveyapp: resident and merchant surveys and the evaluation of 一刻钟便民生活圈.
+
+``create_app(config)`` builds the Flask application (flaskr's factory pattern): each part
+registers itself through its own ``init_app``.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, load_settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. ``config`` overrides the environment (tests pass their own)."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SURVEYAPP_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    if config and config.get("INSTANCE_PATH"):
+        app.instance_path = config["INSTANCE_PATH"]
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_settings(config, app.instance_path))
+
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from . import db, errors, extensions, questionnaires
+    from .assess import init_app as init_assess
+    from .auth import init_app as init_auth
+    from .cli import init_app as init_cli
+    from .collect import init_app as init_collect
+
+    db.init_app(app)
+    extensions.init_app(app)
+    questionnaires.init_app(app)
+    errors.init_app(app)
+    init_auth(app)
+    init_collect(app)
+    init_assess(app)
+    init_cli(app)
+    return app

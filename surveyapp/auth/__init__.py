@@ -1,0 +1,10 @@
+"""Staff sign-in (Flask-Login). Residents and merchants never sign in."""
+from .routes import bp
+from .users import load_user  # noqa: F401  (registers the user loader)
+
+
+def init_app(app) -> None:
+    from .cli import user_cli
+
+    app.register_blueprint(bp)
+    app.cli.add_command(user_cli)

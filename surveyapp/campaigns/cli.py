@@ -1,0 +1,74 @@
+"""``surveyapp campaign create``."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..db import session_scope
+from ..models import Circle
+from ..questionnaire import QuestionnaireError
+from ..questionnaires import UnknownQuestionnaire, current_questionnaire
+from .operations import CampaignError, open_campaign
+from .qr import public_url, write_qr_files
+
+campaign_cli = AppGroup("campaign", help="Survey campaigns.")
+
+
+def _date(value: str | None) -> datetime | None:
+    """A date or date-time as typed by an operator, read as UTC."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: 请用 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM 格式") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@campaign_cli.command("create")
+@click.option("--circle", "circle_id", required=True, type=int, help="Circle id.")
+@click.option("--questionnaire", "questionnaire_name", default="resident", show_default=True)
+@click.option("--opens", help="Opening date (UTC), default now.")
+@click.option("--closes", help="Closing date (UTC), default opening + --days.")
+@click.option("--days", type=click.IntRange(1, 366), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def create_command(circle_id, questionnaire_name, opens, closes, days, as_json):
+    """Open a survey; prints its id, public link and QR files."""
+    opens_at, closes_at = _date(opens), _date(closes)
+    with session_scope() as session:
+        circle = session.get(Circle, circle_id)
+        if circle is None:
+            raise click.ClickException(f"生活圈 {circle_id} 不存在")
+        try:
+            questionnaire = current_questionnaire(questionnaire_name)
+            campaign = open_campaign(session, circle, questionnaire, opens_at, closes_at, days)
+        except UnknownQuestionnaire as exc:
+            raise click.ClickException(f"找不到问卷 {questionnaire_name}") from exc
+        except QuestionnaireError as exc:
+            raise click.ClickException(f"问卷文件有误: {exc}") from exc
+        except CampaignError as exc:
+            raise click.ClickException(str(exc)) from exc
+        url = public_url(current_app.config["BASE_URL"], campaign.token)
+        svg, png = write_qr_files(url, current_app.config["QR_DIR"], f"campaign-{campaign.id}")
+        document = {
+            "id": campaign.id,
+            "circle": circle.id,
+            "questionnaire": campaign.questionnaire,
+            "version": campaign.questionnaire_version,
+            "hash": campaign.questionnaire_hash,
+            "opens_at": campaign.opens_at.isoformat(),
+            "closes_at": campaign.closes_at.isoformat() if campaign.closes_at else None,
+            "url": url,
+            "qr_svg": str(svg),
+            "qr_png": str(png),
+        }
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False))
+    else:
+        click.echo(f"已开启问卷调查 (id {document['id']}): {questionnaire_name} v{document['version']}")
+        click.echo(f"公开链接: {url}")
+        click.echo(f"二维码: {svg}  {png}")

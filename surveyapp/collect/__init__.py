@@ -1,0 +1,9 @@
+"""The public side: residents and merchants answer a campaign's questionnaire by QR link.
+
+Nothing here requires or knows about staff accounts; staff pages live in other blueprints.
+"""
+from .routes import bp
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,175 @@
+"""Public respondent pages: notice → questionnaire → thank you.
+
+Every failure a resident can meet (unknown link, not yet open, closed, already answered,
+an answer to fix, an expired page) gets a page in plain Chinese, and whatever they typed
+is kept on the page.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import (
+    Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for,
+)
+
+from ..campaigns.queries import campaign_by_token
+from ..circles.queries import community_names, get_circle
+from ..db import get_session
+from ..extensions import limiter
+from ..models.timeutil import utcnow
+from ..questionnaire import validate_answers, visible_questions
+from ..questionnaires import questionnaire_by_hash
+from .forms import attach_errors, build_answer_form, field_name, raw_answers
+from .operations import AlreadyAnswered, device_hash, has_answered, store_response
+from .questiontypes import question_type
+
+bp = Blueprint("collect", __name__, url_prefix="/s")
+
+DEVICE_COOKIE = "sa_device"
+TEXT_SIZE_COOKIE = "sa_text"
+COOKIE_YEARS = 2
+
+
+def _submit_limit() -> str:
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+def _campaign_or_page(token: str):
+    """The campaign and its context, or a finished response explaining why not."""
+    db = get_session()
+    campaign = campaign_by_token(db, token)
+    if campaign is None:
+        return None, (render_template("collect/unavailable.html", reason="unknown"), 404)
+    circle = get_circle(db, campaign.circle_id)
+    state = campaign.state(utcnow())
+    if state != "open":
+        return None, (render_template("collect/unavailable.html", reason=state, campaign=campaign, circle=circle), 200)
+    questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
+    device = request.cookies.get(DEVICE_COOKIE)
+    hashed = device_hash(current_app.config["SECRET_KEY"], campaign, device) if device else None
+    if has_answered(db, campaign, hashed):
+        return None, (render_template("collect/already.html", circle=circle, questionnaire=questionnaire), 200)
+    return (campaign, circle, questionnaire, device), None
+
+
+def _with_device_cookie(response, device: str | None):
+    if not device:
+        response.set_cookie(
+            DEVICE_COOKIE, secrets.token_hex(16), max_age=COOKIE_YEARS * 365 * 86400,
+            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def _start_key(campaign) -> str:
+    return f"started:{campaign.id}"
+
+
+@bp.route("/<token>")
+def notice(token: str):
+    found, page = _campaign_or_page(token)
+    if page:
+        return page
+    campaign, circle, questionnaire, device = found
+    html = render_template("collect/notice.html", campaign=campaign, circle=circle, questionnaire=questionnaire)
+    return _with_device_cookie(make_response(html), device)
+
+
+def _render_form(form, campaign, circle, questionnaire, communities, status=200, banner=None, error_names=()):
+    questions = []
+    visible = {q.name for q in visible_questions(questionnaire, raw_answers(form, questionnaire))}
+    for section in questionnaire.sections:
+        items = []
+        for question in section.questions:
+            name = field_name(question)
+            items.append({
+                "question": question,
+                "field": form[name] if name in form else None,
+                "template": question_type(question).template,
+                "hidden": question.name not in visible,
+                "relevant_json": question.relevant.to_json() if question.relevant is not None else None,
+            })
+        questions.append({"section": section, "items": items})
+    html = render_template(
+        "collect/form.html", form=form, campaign=campaign, circle=circle, questionnaire=questionnaire,
+        sections=questions, banner=banner, error_names=list(error_names),
+    )
+    return html, status
+
+
+@bp.route("/<token>/answer", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def answer(token: str):
+    found, page = _campaign_or_page(token)
+    if page:
+        return page
+    campaign, circle, questionnaire, device = found
+    db = get_session()
+    communities = community_names(db, circle.id)
+    form = build_answer_form(questionnaire, communities)()
+
+    if request.method == "GET":
+        session.setdefault(_start_key(campaign), utcnow().isoformat())
+        html, status = _render_form(form, campaign, circle, questionnaire, communities)
+        return _with_device_cookie(make_response(html, status), device)
+
+    if not form.validate():  # only CSRF can fail here
+        banner = "页面停留时间较长，为保护您的信息，请再按一次“提交”。您填写的内容都还在。"
+        html, status = _render_form(form, campaign, circle, questionnaire, communities, status=400, banner=banner)
+        return make_response(html, status)
+
+    clean, errors = validate_answers(questionnaire, raw_answers(form, questionnaire), communities)
+    if errors:
+        attach_errors(form, errors)
+        ordered = [q.name for q in questionnaire.questions if q.name in errors]
+        banner = f"还有 {len(errors)} 处需要补充或修改，已用红色标出。"
+        html, status = _render_form(
+            form, campaign, circle, questionnaire, communities, status=422, banner=banner, error_names=ordered,
+        )
+        return make_response(html, status)
+
+    if not device:
+        device = secrets.token_hex(16)
+    started = session.pop(_start_key(campaign), None)
+    try:
+        store_response(
+            db, campaign, questionnaire, clean,
+            device=device_hash(current_app.config["SECRET_KEY"], campaign, device),
+            started_at=datetime.fromisoformat(started) if started else None,
+        )
+    except AlreadyAnswered:
+        return render_template("collect/already.html", circle=circle, questionnaire=questionnaire)
+    response = redirect(url_for("collect.thanks", token=token))
+    response.set_cookie(
+        DEVICE_COOKIE, device, max_age=COOKIE_YEARS * 365 * 86400,
+        httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.route("/<token>/thanks")
+def thanks(token: str):
+    db = get_session()
+    campaign = campaign_by_token(db, token)
+    if campaign is None:
+        abort(404)
+    circle = get_circle(db, campaign.circle_id)
+    return render_template("collect/thanks.html", circle=circle)
+
+
+@bp.route("/<token>/text-size")
+def text_size(token: str):
+    """Large-text switch that works without JavaScript (old phones)."""
+    size = "large" if request.args.get("size") == "large" else "normal"
+    target = url_for("collect.notice", token=token)
+    if request.args.get("back") == "answer":
+        target = url_for("collect.answer", token=token)
+    response = redirect(target)
+    response.set_cookie(TEXT_SIZE_COOKIE, size, max_age=COOKIE_YEARS * 365 * 86400, samesite="Lax")
+    return response
+
+
+@bp.app_context_processor
+def _text_size():
+    return {"large_text": request.cookies.get(TEXT_SIZE_COOKIE) == "large"}

@@ -1,0 +1,79 @@
+"""Settings: safe development defaults, overridden by ``SURVEYAPP_*`` environment variables.
+
+Nothing here runs at import time: :func:`load_settings` is called by the app factory, so
+tests and the CLI can build apps with different settings in one process.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Every setting the application reads, with its development default. The environment
+#: variable for a setting is ``SURVEYAPP_`` + its name (``SURVEYAPP_DATABASE_URL``...).
+DEFAULTS = {
+    "ENV": "development",  # "production" refuses to start without a real secret key
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "BASE_URL": "http://127.0.0.1:5000",  # public address printed in links and QR codes
+    "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
+    "QR_DIR": None,  # None: <instance>/qr
+    "RATELIMIT_STORAGE_URI": "memory://",  # redis://127.0.0.1:6379/0 beyond one process
+    "SUBMIT_RATE_LIMIT": "20 per minute;300 per hour",
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "SAMPLE_RATE": 0.03,
+    "PROXY_FIX": 0,  # number of trusted proxies in front of the app (for real client addresses)
+    "SQLITE_BUSY_TIMEOUT_MS": 10000,
+}
+
+#: The development secret; production mode refuses it.
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app must not start with the given settings."""
+
+
+def load_settings(config: dict | None, instance_path: str, environ=None) -> dict:
+    """Merge defaults, the environment, and an explicit mapping (tests), in that order."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for name in DEFAULTS:
+        value = environ.get(f"SURVEYAPP_{name}")
+        if value is not None and value != "":
+            settings[name] = _coerce(DEFAULTS[name], value)
+    if config:
+        settings.update(config)
+
+    production = settings["ENV"] == "production"
+    if not settings["SECRET_KEY"] or settings["SECRET_KEY"] == DEV_SECRET_KEY:
+        if production:
+            raise ConfigError(
+                "SURVEYAPP_SECRET_KEY must be set to a long random value in production "
+                "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        settings["SECRET_KEY"] = DEV_SECRET_KEY
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "surveyapp.sqlite")
+    if not settings["QR_DIR"]:
+        settings["QR_DIR"] = str(Path(instance_path) / "qr")
+    settings["SESSION_COOKIE_SECURE"] = production
+    settings["SESSION_COOKIE_HTTPONLY"] = True
+    settings["SESSION_COOKIE_SAMESITE"] = "Lax"
+    settings["REMEMBER_COOKIE_SECURE"] = production
+    settings["WTF_CSRF_TIME_LIMIT"] = 4 * 3600  # an elderly resident may pause; answers are kept anyway
+    settings["RATELIMIT_ENABLED"] = settings.get("RATELIMIT_ENABLED", True)
+    settings["RATELIMIT_HEADERS_ENABLED"] = True
+    return settings
+
+
+def _coerce(default, value: str):
+    """Environment values are strings; give them the type of the default."""
+    if isinstance(default, bool):
+        return value.lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return value

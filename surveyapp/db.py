@@ -1,0 +1,81 @@
+"""Database engine and per-request sessions.
+
+The engine is created by :func:`init_app` inside the app factory (never at import time),
+kept in ``app.extensions``, and one :class:`sqlmodel.Session` is opened lazily per request.
+SQLite gets WAL, a busy timeout and foreign keys so that one machine can take many phones
+submitting at once; PostgreSQL is used as is.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import current_app, g
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from .migrations import upgrade_database
+
+EXTENSION_KEY = "surveyapp.engine"
+
+
+def build_engine(url: str, busy_timeout_ms: int = 10000) -> Engine:
+    """Create the engine for ``url``; SQLite connections get the pragmas we rely on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no branch - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def get_engine() -> Engine:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+@contextmanager
+def session_scope():
+    """A session outside a request (CLI commands, the demo seeder)."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+def close_session(_exc=None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the database or migrate it to the latest schema."""
+    upgrade_database(get_engine())
+    click.echo(f"数据库已就绪: {get_engine().url.render_as_string(hide_password=True)}")
+
+
+def init_app(app) -> None:
+    app.extensions[EXTENSION_KEY] = build_engine(
+        app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    )
+    app.teardown_appcontext(close_session)
+    app.cli.add_command(init_db_command)

@@ -1,0 +1,20 @@
+"""Flask extensions that several blueprints share, bound to the app in init_app."""
+from __future__ import annotations
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+
+# Created unbound at import (no settings read); bound per app in init_app.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+login_manager = LoginManager()
+
+
+def init_app(app) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"

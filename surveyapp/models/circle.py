@@ -1,0 +1,67 @@
+"""A living circle (生活圈) and the communities (社区) it serves."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import field_validator
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from .timeutil import utcnow
+
+
+class CommunityCreate(SQLModel):
+    """Validated input for one community of a circle."""
+
+    name: str = Field(min_length=1, max_length=100)
+    population: int = Field(ge=0)
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("社区名称不能为空")
+        return value
+
+
+class CircleCreate(SQLModel):
+    """Validated input for registering a circle."""
+
+    name: str = Field(min_length=1, max_length=100)
+    population: int = Field(gt=0, description="服务人口")
+    city_tier: int = Field(default=3, ge=1, le=3, description="城市等级, 用于连锁化率门槛")
+    communities: list[CommunityCreate] = []
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("生活圈名称不能为空")
+        return value
+
+
+class Circle(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, index=True)
+    population: int
+    city_tier: int = 3
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Community(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("circle_id", "name", name="uq_community_circle_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: int = Field(foreign_key="circle.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    population: int = 0
+
+
+class CircleAccess(SQLModel, table=True):
+    """Which staff member may see which circle (admins see every circle)."""
+
+    __tablename__ = "circle_access"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    circle_id: int = Field(foreign_key="circle.id", primary_key=True, ondelete="CASCADE")

@@ -1,0 +1,73 @@
+"""Where the app finds questionnaires: the files in QUESTIONNAIRE_DIR, and the frozen
+snapshots that campaigns answer.
+
+Loaded questionnaires are cached per app by content hash: the hash names the exact text,
+so a cache entry never goes stale.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from sqlmodel import Session
+
+from .models import QuestionnaireSnapshot
+from .questionnaire import Questionnaire, load_questionnaire, load_questionnaire_text
+
+CACHE_KEY = "surveyapp.questionnaires"
+
+
+class UnknownQuestionnaire(LookupError):
+    pass
+
+
+def _cache() -> dict:
+    return current_app.extensions.setdefault(CACHE_KEY, {})
+
+
+def questionnaire_path(name: str) -> Path:
+    if not name.replace("_", "").replace("-", "").isalnum():
+        raise UnknownQuestionnaire(name)
+    path = Path(current_app.config["QUESTIONNAIRE_DIR"]) / f"{name}.yaml"
+    if not path.is_file():
+        raise UnknownQuestionnaire(name)
+    return path
+
+
+def current_questionnaire(name: str) -> Questionnaire:
+    """The questionnaire as the file says now (raises QuestionnaireError when it is bad)."""
+    questionnaire = load_questionnaire(questionnaire_path(name))
+    _cache().setdefault(questionnaire.content_hash, questionnaire)
+    return questionnaire
+
+
+def freeze(session: Session, questionnaire: Questionnaire) -> QuestionnaireSnapshot:
+    """Store the questionnaire's exact text once (idempotent)."""
+    snapshot = session.get(QuestionnaireSnapshot, questionnaire.content_hash)
+    if snapshot is None:
+        snapshot = QuestionnaireSnapshot(
+            content_hash=questionnaire.content_hash,
+            name=questionnaire.name,
+            version=questionnaire.version,
+            source=Path(questionnaire.path).read_text(encoding="utf-8"),
+        )
+        session.add(snapshot)
+    return snapshot
+
+
+def questionnaire_by_hash(session: Session, content_hash: str) -> Questionnaire:
+    """The questionnaire a campaign was opened with, from its snapshot."""
+    cached = _cache().get(content_hash)
+    if cached is not None:
+        return cached
+    snapshot = session.get(QuestionnaireSnapshot, content_hash)
+    if snapshot is None:
+        raise UnknownQuestionnaire(content_hash)
+    label = Path(current_app.config["QUESTIONNAIRE_DIR"]) / f"{snapshot.name}.yaml"
+    questionnaire = load_questionnaire_text(snapshot.source, label)
+    _cache()[content_hash] = questionnaire
+    return questionnaire
+
+
+def init_app(app) -> None:
+    app.extensions[CACHE_KEY] = {}

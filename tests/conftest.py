@@ -1,0 +1,90 @@
+"""Fixtures in flaskr's style: ``app`` (fresh database per test), ``client``, ``runner``.
+
+The database is SQLite in a temporary folder, or, when SURVEYAPP_TEST_DATABASE_URL is
+set, that PostgreSQL database with its schema dropped and migrated again for every test.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from surveyapp import create_app
+from surveyapp.db import get_engine
+from surveyapp.migrations import upgrade_database
+
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    url = os.environ.get("SURVEYAPP_TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url) -> dict:
+    """Settings for a test app; tests may change them before asking for ``app``."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "BASE_URL": "http://survey.test",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    upgrade_database(get_engine_of(app))
+    yield app
+    get_engine_of(app).dispose()
+
+
+def get_engine_of(app):
+    with app.app_context():
+        return get_engine()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """A session on the test database, for arranging data and checking what was stored."""
+    from sqlmodel import Session
+
+    with Session(get_engine_of(app), expire_on_commit=False) as session:
+        yield session
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token rendered in a page (tests post forms like a browser does)."""
+    match = CSRF_PATTERN.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
