@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from flask import current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -67,6 +68,7 @@ def close_session(_exc=None) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create the database or migrate it to the latest schema."""
     upgrade_database(get_engine())

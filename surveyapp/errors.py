@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -27,6 +28,10 @@ def render_error(code: int, detail: str | None = None):
 
 
 def init_app(app) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        return render_error(400, "页面已过期或来源不明，请返回上一页刷新后再试。")
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         return render_error(exc.code or 500)

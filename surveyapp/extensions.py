@@ -4,15 +4,20 @@ from __future__ import annotations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
 
 # Created unbound at import (no settings read); bound per app in init_app.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
+# Every POST is CSRF-checked before its view runs; the public answer form is exempted only
+# because it checks the token itself and re-renders the resident's answers on failure.
+csrf = CSRFProtect()
 
 
 def init_app(app) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"

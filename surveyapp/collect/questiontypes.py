@@ -7,7 +7,12 @@ the one place that knows the rules, shared with the paper import.
 from __future__ import annotations
 
 from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def _options(choices):
+    return [SelectChoice(c.name, c.label) for c in choices]
 
 
 class QuestionType:
@@ -28,7 +33,7 @@ class SelectOne(QuestionType):
 
     def build_field(self, question, choices):
         # validate_choice=False: unknown codes are reported by validate_answers in Chinese.
-        return RadioField(question.label, choices=[(c.name, c.label) for c in choices], validate_choice=False)
+        return RadioField(question.label, choices=_options(choices), validate_choice=False)
 
 
 class Likert5(SelectOne):
@@ -41,7 +46,7 @@ class SelectMultiple(QuestionType):
     def build_field(self, question, choices):
         return SelectMultipleField(
             question.label,
-            choices=[(c.name, c.label) for c in choices],
+            choices=_options(choices),
             validate_choice=False,
             widget=ListWidget(prefix_label=False),
             option_widget=CheckboxInput(),

@@ -16,7 +16,7 @@ from flask import (
 from ..campaigns.queries import campaign_by_token
 from ..circles.queries import community_names, get_circle
 from ..db import get_session
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers, visible_questions
 from ..questionnaires import questionnaire_by_hash
@@ -90,7 +90,7 @@ def _render_form(form, campaign, circle, questionnaire, communities, status=200,
                 "hidden": question.name not in visible,
                 "relevant_json": question.relevant.to_json() if question.relevant is not None else None,
             })
-        questions.append({"section": section, "items": items})
+        questions.append({"section": section, "entries": items})
     html = render_template(
         "collect/form.html", form=form, campaign=campaign, circle=circle, questionnaire=questionnaire,
         sections=questions, banner=banner, error_names=list(error_names),
@@ -99,6 +99,7 @@ def _render_form(form, campaign, circle, questionnaire, communities, status=200,
 
 
 @bp.route("/<token>/answer", methods=["GET", "POST"])
+@csrf.exempt  # checked by the form itself, keeping the answers on failure
 @limiter.limit(_submit_limit, methods=["POST"])
 def answer(token: str):
     found, page = _campaign_or_page(token)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from flask import current_app
 from werkzeug.serving import run_simple
 
@@ -13,6 +14,7 @@ from .seed import DEMO_USERS, seed_demo
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Seed and print the URLs, then exit.")
