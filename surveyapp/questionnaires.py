@@ -49,7 +49,7 @@ def freeze(session: Session, questionnaire: Questionnaire) -> QuestionnaireSnaps
             content_hash=questionnaire.content_hash,
             name=questionnaire.name,
             version=questionnaire.version,
-            source=Path(questionnaire.path).read_text(encoding="utf-8"),
+            source=Path(questionnaire.path).read_bytes().decode("utf-8"),  # keep line endings: the hash covers the bytes
         )
         session.add(snapshot)
     return snapshot
