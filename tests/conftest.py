@@ -49,11 +49,25 @@ def app_config(tmp_path, database_url) -> dict:
 
 
 @pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
+def make_app(app_config):
+    """Build extra apps on the test database (e.g. with other settings); all are disposed."""
+    made = []
+
+    def _make(**overrides):
+        app = create_app({**app_config, **overrides})
+        made.append(app)
+        return app
+
+    yield _make
+    for app in made:
+        get_engine_of(app).dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
     upgrade_database(get_engine_of(app))
-    yield app
-    get_engine_of(app).dispose()
+    return app
 
 
 def get_engine_of(app):

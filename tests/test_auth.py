@@ -46,12 +46,8 @@ def test_wrong_password_is_refused_in_chinese(client, db):
     assert client.get("/staff/campaigns").status_code == 302
 
 
-def test_login_is_throttled(app_config, db):
-    from surveyapp import create_app
-
-    app_config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    app = create_app(app_config)
-    client = app.test_client()
+def test_login_is_throttled(make_app, db):
+    client = make_app(LOGIN_RATE_LIMIT="3 per minute").test_client()
     create_user(db, "zhang", "correct-horse", "assessor")
     codes = [login(client, "zhang", "wrong-password").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]

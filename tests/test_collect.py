@@ -180,16 +180,8 @@ def test_hostile_text_is_stored_as_text_and_escaped(client, db, campaign):
     assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
 
 
-def test_submissions_are_rate_limited_per_address(app_config, db):
-    from surveyapp import create_app
-    from surveyapp.db import get_engine
-    from surveyapp.migrations import upgrade_database
-
-    app_config["SUBMIT_RATE_LIMIT"] = "2 per minute"
-    app = create_app(app_config)
-    with app.app_context():
-        upgrade_database(get_engine())
-    client = app.test_client()
+def test_submissions_are_rate_limited_per_address(make_app, db):
+    client = make_app(SUBMIT_RATE_LIMIT="2 per minute").test_client()
     circle = make_circle(db)
     campaign = make_campaign(db, circle, APP_QUESTIONNAIRES / "mini.yaml")
     codes = [client.post(f"/s/{campaign.token}/answer", data={}).status_code for _ in range(3)]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from surveyapp import create_app
 from surveyapp.config import ConfigError, load_settings
 
 
@@ -39,7 +38,7 @@ def test_explicit_config_wins_over_environment(tmp_path):
     assert settings["BASE_URL"] == "https://a.example"
 
 
-def test_create_app_builds_no_engine_at_import_and_one_per_app(app_config, tmp_path):
-    first = create_app(app_config)
-    second = create_app({**app_config, "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite'}"})
+def test_create_app_builds_no_engine_at_import_and_one_per_app(make_app, tmp_path):
+    first = make_app()
+    second = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'other.sqlite'}")
     assert first.extensions["surveyapp.engine"] is not second.extensions["surveyapp.engine"]
