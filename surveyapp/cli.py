@@ -18,10 +18,12 @@ def init_app(app) -> None:
     from .campaigns import init_app as init_campaigns
     from .circles import init_app as init_circles
     from .demo import init_app as init_demo
+    from .responses import init_app as init_responses
 
     init_circles(app)
     init_campaigns(app)
     init_demo(app)
+    init_responses(app)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from sqlmodel import select
 from surveyapp.demo.seed import DEMO_CIRCLE, seed_demo
 from surveyapp.models import Circle, Response, User
 from surveyapp.questionnaire import load_questionnaire, validate_answers
+from surveyapp.responses.quality import OUTSIDE_COMMUNITY
 
 from .helpers import PROJECT_QUESTIONNAIRES
 
@@ -21,16 +22,17 @@ def test_demo_seeds_a_circle_campaign_responses_and_staff(app, db):
     assert 640 <= len(rows) <= 660
     complete = [r for r in rows if r.complete]
     incomplete = [r for r in rows if not r.complete]
-    assert 0 < len(incomplete) <= 20 and all(r.status == "excluded" for r in incomplete)
+    assert 0 < len(incomplete) <= 20 and all(r.exclusion == "incomplete" for r in incomplete)
     communities = ["幸福里社区", "和平社区", "新桥社区"]
     for row in complete[:100]:
-        clean, errors = validate_answers(questionnaire, row.answers, communities)
+        clean, errors = validate_answers(questionnaire, row.answers, [*communities, OUTSIDE_COMMUNITY])
         assert errors == {} and clean == row.answers
     overall = Counter(r.answers.get("business_overall") for r in complete)
     assert overall["0"] > 0, "some residents say 不清楚"
     satisfied = (overall["4"] + overall["5"]) / sum(v for k, v in overall.items() if k != "0")
     assert 0.6 < satisfied < 0.97  # realistic, not all happy
-    assert set(Counter(r.answers["community"] for r in complete)) == set(communities)
+    assert set(Counter(r.answers["community"] for r in complete)) == {*communities, OUTSIDE_COMMUNITY}
+    assert all(r.exclusion == "outside" for r in complete if r.answers["community"] == OUTSIDE_COMMUNITY)
     assert {"assessor", "admin"} <= set(db.exec(select(User.username)).all())
 
 

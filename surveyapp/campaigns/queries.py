@@ -23,7 +23,7 @@ def campaign_rows(session: Session, circle_ids: list[int] | None) -> list[Campai
         select(
             Response.campaign_id,
             func.count().label("n"),
-            func.sum(case((Response.status == "valid", 1), else_=0)).label("valid"),
+            func.sum(case((Response.exclusion.is_(None), 1), else_=0)).label("valid"),
         )
         .group_by(Response.campaign_id)
         .subquery()

@@ -16,7 +16,8 @@ def create_circle(session: Session, data: CircleCreate) -> Circle:
     names = [c.name for c in data.communities]
     if len(set(names)) != len(names):
         raise ValueError("社区名称重复")
-    circle = Circle(name=data.name, population=data.population, city_tier=data.city_tier)
+    circle = Circle(name=data.name, population=data.population, city_tier=data.city_tier,
+                    age_structure=data.age_structure)
     session.add(circle)
     session.flush()
     for community in data.communities:

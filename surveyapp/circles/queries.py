@@ -16,3 +16,11 @@ def community_names(session: Session, circle_id: int) -> list[str]:
 
 def get_circle(session: Session, circle_id: int) -> Circle | None:
     return session.get(Circle, circle_id)
+
+
+def community_choices(session: Session, circle_id: int) -> list[str]:
+    """What a respondent can answer to "which community do you live in": the circle's
+    communities, then "none of these" (which makes the response ineligible)."""
+    from ..responses.quality import OUTSIDE_COMMUNITY
+
+    return [*community_names(session, circle_id), OUTSIDE_COMMUNITY]

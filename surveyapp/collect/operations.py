@@ -1,19 +1,12 @@
-"""Writes of the public side: storing one submitted questionnaire."""
+"""Writes of the public side: which device is answering, and storing its response."""
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..models import Campaign, Channel, Response
-from ..models.timeutil import utcnow
-
-
-class AlreadyAnswered(Exception):
-    """This device has already answered this campaign."""
+from ..models import Campaign, Response
 
 
 def device_hash(secret_key: str, campaign: Campaign, device_id: str) -> str:
@@ -30,35 +23,3 @@ def has_answered(session: Session, campaign: Campaign, device: str | None) -> bo
         select(Response.id).where(Response.campaign_id == campaign.id, Response.device_hash == device)
     ).first()
     return found is not None
-
-
-def store_response(
-    session: Session,
-    campaign: Campaign,
-    questionnaire,
-    answers: dict,
-    device: str | None,
-    started_at: datetime | None,
-    channel: str = Channel.qr.value,
-) -> Response:
-    """Insert the whole response in one transaction; a second answer from the same device
-    is refused by the database's unique constraint, not by a racy check."""
-    response = Response(
-        campaign_id=campaign.id,
-        questionnaire=questionnaire.name,
-        questionnaire_version=questionnaire.version,
-        questionnaire_hash=questionnaire.content_hash,
-        channel=channel,
-        device_hash=device,
-        started_at=started_at,
-        finished_at=utcnow(),
-        answers=answers,
-        complete=True,
-    )
-    session.add(response)
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise AlreadyAnswered() from exc
-    return response

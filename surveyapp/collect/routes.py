@@ -14,14 +14,15 @@ from flask import (
 )
 
 from ..campaigns.queries import campaign_by_token
-from ..circles.queries import community_names, get_circle
+from ..circles.queries import community_choices, get_circle
 from ..db import get_session
 from ..extensions import csrf, limiter
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers, visible_questions
 from ..questionnaires import questionnaire_by_hash
 from .forms import attach_errors, build_answer_form, field_name, raw_answers
-from .operations import AlreadyAnswered, device_hash, has_answered, store_response
+from ..responses.operations import AlreadyAnswered, NewResponse, record_response
+from .operations import device_hash, has_answered
 from .questiontypes import question_type
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
@@ -107,7 +108,7 @@ def answer(token: str):
         return page
     campaign, circle, questionnaire, device = found
     db = get_session()
-    communities = community_names(db, circle.id)
+    communities = community_choices(db, circle.id)
     form = build_answer_form(questionnaire, communities)()
 
     if request.method == "GET":
@@ -134,11 +135,11 @@ def answer(token: str):
         device = secrets.token_hex(16)
     started = session.pop(_start_key(campaign), None)
     try:
-        store_response(
-            db, campaign, questionnaire, clean,
-            device=device_hash(current_app.config["SECRET_KEY"], campaign, device),
+        record_response(db, campaign, questionnaire, NewResponse(
+            answers=clean,
+            device_hash=device_hash(current_app.config["SECRET_KEY"], campaign, device),
             started_at=datetime.fromisoformat(started) if started else None,
-        )
+        ))
     except AlreadyAnswered:
         return render_template("collect/already.html", circle=circle, questionnaire=questionnaire)
     response = redirect(url_for("collect.thanks", token=token))

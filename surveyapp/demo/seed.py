@@ -10,11 +10,15 @@ from sqlmodel import Session, select
 from ..auth.users import create_user, grant_circle
 from ..campaigns.operations import open_campaign
 from ..circles.operations import create_circle
-from ..models import Campaign, Channel, Circle, CircleCreate, CommunityCreate, Response, ResponseStatus, User
+from ..models import Campaign, Channel, Circle, CircleCreate, CommunityCreate, Response, User
+from ..responses.operations import NewResponse, record_many
+from ..responses.quality import OUTSIDE_COMMUNITY
 from ..models.timeutil import utcnow
 from .synthetic import generate
 
 DEMO_CIRCLE = "示例生活圈"
+#: Age structure of the demo circle's residents (for post-stratified weights).
+DEMO_AGE_STRUCTURE = {"a18_29": 0.17, "a30_44": 0.27, "a45_59": 0.25, "a60_69": 0.17, "a70_plus": 0.14}
 DEMO_COMMUNITIES = [("幸福里社区", 8200), ("和平社区", 6900), ("新桥社区", 4900)]
 DEMO_USERS = [("assessor", "assessor", "demo-assessor", "示例评价机构"), ("admin", "admin", "demo-admin", "平台管理员")]
 
@@ -36,31 +40,29 @@ def seed_demo(session: Session, questionnaire, responses: int = 640, incomplete:
         return DemoResult(circle, campaign, False, count)
 
     circle = create_circle(session, CircleCreate(
-        name=DEMO_CIRCLE, population=20000, city_tier=2,
+        name=DEMO_CIRCLE, population=20000, city_tier=2, age_structure=DEMO_AGE_STRUCTURE,
         communities=[CommunityCreate(name=n, population=p) for n, p in DEMO_COMMUNITIES],
     ))
     opened = utcnow() - timedelta(days=20)
     campaign = open_campaign(session, circle, questionnaire, opens_at=opened, closes_at=opened + timedelta(days=45))
     synthetic = generate(questionnaire, DEMO_COMMUNITIES, responses, incomplete=incomplete,
                          start=opened.replace(tzinfo=None))
+    items = []
     for index, item in enumerate(synthetic):
         paper = not item.complete or index % 9 == 0
-        session.add(Response(
-            campaign_id=campaign.id,
-            questionnaire=questionnaire.name,
-            questionnaire_version=questionnaire.version,
-            questionnaire_hash=questionnaire.content_hash,
+        answers = dict(item.answers)
+        if index % 97 == 5:
+            answers["community"] = OUTSIDE_COMMUNITY  # a few passers-by who do not live here
+        items.append(NewResponse(
+            answers=answers,
             channel=Channel.paper.value if paper else Channel.qr.value,
-            device_hash=None if paper else secrets.token_hex(32),
-            serial=f"P{index + 1:04d}" if paper else None,
+            complete=item.complete,
             started_at=None if paper else item.started_at.replace(tzinfo=timezone.utc),
             finished_at=item.finished_at.replace(tzinfo=timezone.utc),
-            answers=item.answers,
-            complete=item.complete,
-            status=ResponseStatus.valid.value if item.complete else ResponseStatus.excluded.value,
-            status_reason=None if item.complete else "incomplete",
+            device_hash=None if paper else secrets.token_hex(32),
+            serial=f"P{index + 1:04d}" if paper else None,
         ))
-    session.commit()
+    record_many(session, campaign, questionnaire, items)
 
     for username, role, password, name in DEMO_USERS:
         user = session.exec(select(User).where(User.username == username)).first()

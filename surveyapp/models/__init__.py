@@ -6,10 +6,12 @@ autogenerate and the test fixtures rely on that).
 from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate
 from .campaign import Campaign, CampaignStatus
 from .questionnaire_snapshot import QuestionnaireSnapshot
-from .response import Channel, Response, ResponseStatus
+from .response import Channel, Exclusion, Response
+from .review import ResponseReview
+from .tally import AnswerTally
 from .user import Role, User
 
 __all__ = [
-    "Campaign", "CampaignStatus", "Channel", "Circle", "CircleAccess", "CircleCreate",
-    "Community", "CommunityCreate", "QuestionnaireSnapshot", "Response", "ResponseStatus", "Role", "User",
+    "AnswerTally", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
+    "Community", "CommunityCreate", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import field_validator
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from .timeutil import utcnow
@@ -31,6 +32,7 @@ class CircleCreate(SQLModel):
     population: int = Field(gt=0, description="服务人口")
     city_tier: int = Field(default=3, ge=1, le=3, description="城市等级, 用于连锁化率门槛")
     communities: list[CommunityCreate] = []
+    age_structure: dict[str, float] | None = Field(default=None, description="各年龄段人口占比, 用于加权")
 
     @field_validator("name")
     @classmethod
@@ -46,6 +48,9 @@ class Circle(SQLModel, table=True):
     name: str = Field(max_length=100, index=True)
     population: int
     city_tier: int = 3
+    #: Population share of each age band (codes of the questionnaire's age question), when
+    #: known: residents' answers are then weighted to it (post-stratification).
+    age_structure: dict[str, float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -1,8 +1,10 @@
-"""One completed questionnaire, stored in a single row (one INSERT per submission).
+"""One completed questionnaire, stored in a single row.
 
 Answers are a JSON document keyed by question name; the questionnaire's name, version and
 content hash are stored with them so that an answer can always be read against the exact
-file it was given under.
+file it was given under. A few facts derived from the answers at write time (community,
+duration, straight-lining, the reason a response is excluded) are kept in columns so that
+the quality rules and the statistics never have to parse JSON for a million rows.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from .timeutil import utcnow
@@ -21,15 +23,22 @@ class Channel(str, enum.Enum):
     paper = "paper"
 
 
-class ResponseStatus(str, enum.Enum):
-    valid = "valid"
-    excluded = "excluded"
+class Exclusion(str, enum.Enum):
+    """Why a stored response does not count. ``too_fast`` is not stored: it depends on the
+    campaign's median completion time, so it is decided when the figures are computed."""
+
+    incomplete = "incomplete"
+    outside = "outside"
+    duplicate = "duplicate"
+    straightlining = "straightlining"
+    manual = "manual"
 
 
 class Response(SQLModel, table=True):
     __table_args__ = (
         # One response per device per campaign; NULL (paper) is never a duplicate here.
         UniqueConstraint("campaign_id", "device_hash", name="uq_response_campaign_device"),
+        Index("ix_response_campaign_serial", "campaign_id", "serial"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -45,8 +54,17 @@ class Response(SQLModel, table=True):
     serial: str | None = Field(default=None, max_length=64)
     started_at: datetime | None = None
     finished_at: datetime = Field(default_factory=utcnow)
+    #: Whole seconds from opening the form to submitting it (online only).
+    duration_seconds: int | None = None
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     complete: bool = True
-    status: str = Field(default=ResponseStatus.valid.value, max_length=16, index=True)
-    status_reason: str | None = Field(default=None, max_length=32)
+    community: str | None = Field(default=None, max_length=100)
+    #: Every one of at least 8 detail items got the same answer: flagged for the assessor,
+    #: excluded only when they confirm.
+    straightlining: bool = False
+    duplicate_of: int | None = None
+    #: Stored reason (Exclusion) this response does not count, or None.
+    exclusion: str | None = Field(default=None, max_length=16)
+    #: The assessor restored it: the completion-time rule no longer applies.
+    speed_exempt: bool = False
     created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,159 @@
+"""Writes of responses: the one place a response is stored, reviewed or recounted.
+
+Every write keeps the campaign's answer tallies in the same transaction, so the figures
+never disagree with the rows.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..models import Campaign, Channel, Exclusion, Response, ResponseReview
+from ..models.timeutil import utcnow
+from . import quality, tallies
+
+
+class AlreadyAnswered(Exception):
+    """This device has already answered this campaign."""
+
+
+class ReviewError(ValueError):
+    pass
+
+
+@dataclass
+class NewResponse:
+    """A response about to be stored: answers already checked by validate_answers."""
+
+    answers: dict
+    channel: str = Channel.qr.value
+    complete: bool = True
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    device_hash: str | None = None
+    serial: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _build(campaign: Campaign, questionnaire, new: NewResponse) -> Response:
+    finished = new.finished_at or utcnow()
+    answers = new.answers
+    return Response(
+        campaign_id=campaign.id,
+        questionnaire=questionnaire.name,
+        questionnaire_version=questionnaire.version,
+        questionnaire_hash=questionnaire.content_hash,
+        channel=new.channel,
+        device_hash=new.device_hash,
+        serial=new.serial,
+        started_at=new.started_at,
+        finished_at=finished,
+        duration_seconds=quality.duration_seconds(new.started_at, finished) if new.channel == "qr" else None,
+        answers=answers,
+        complete=new.complete,
+        community=answers.get(quality.COMMUNITY_QUESTION),
+        straightlining=quality.is_straightlining(questionnaire, answers),
+        exclusion=quality.static_exclusion(questionnaire, answers, new.complete),
+    )
+
+
+def record_response(session: Session, campaign: Campaign, questionnaire, new: NewResponse) -> Response:
+    """Store one response and its tallies in one transaction.
+
+    A second answer from the same device is refused by the database's unique constraint,
+    not by a racy check beforehand.
+    """
+    response = _build(campaign, questionnaire, new)
+    session.add(response)
+    try:
+        session.flush()
+        tallies.apply(session, campaign.id, tallies.count(questionnaire, [response]))
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise AlreadyAnswered() from exc
+    return response
+
+
+def record_many(session: Session, campaign: Campaign, questionnaire, items: list[NewResponse]) -> list[Response]:
+    """Store many responses (paper import, demo) in one transaction, all or nothing.
+
+    Paper serial numbers already used in this campaign, or earlier in ``items``, make the
+    later response a duplicate (kept, excluded, pointing at the first).
+    """
+    responses = [_build(campaign, questionnaire, new) for new in items]
+    serials = [r.serial for r in responses if r.serial]
+    first_with_serial: dict[str, int] = {}
+    if serials:
+        rows = session.exec(
+            select(Response.serial, Response.id)
+            .where(Response.campaign_id == campaign.id, Response.serial.in_(set(serials)))
+            .order_by(Response.id)
+        ).all()
+        for serial, response_id in rows:
+            first_with_serial.setdefault(serial, response_id)
+    session.add_all(responses)
+    try:
+        session.flush()
+        for response in responses:
+            if not response.serial:
+                continue
+            first = first_with_serial.setdefault(response.serial, response.id)
+            if first != response.id:
+                response.duplicate_of = first
+                if response.exclusion is None:
+                    response.exclusion = Exclusion.duplicate.value
+        session.flush()
+        tallies.apply(session, campaign.id, tallies.count(questionnaire, responses))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return responses
+
+
+def exclude_response(session: Session, questionnaire, response: Response, reason: str, note: str = "",
+                     user_id: int | None = None) -> Response:
+    """The assessor excludes a counted response (e.g. confirmed straight-lining)."""
+    if reason not in {Exclusion.straightlining.value, Exclusion.manual.value, Exclusion.duplicate.value,
+                      Exclusion.outside.value, Exclusion.incomplete.value}:
+        raise ReviewError(f"未知的剔除原因: {reason}")
+    if response.exclusion is not None:
+        raise ReviewError("这份问卷已经被剔除了")
+    change = tallies.count(questionnaire, [response], sign=-1)
+    response.exclusion = reason
+    change.update(tallies.count(questionnaire, [response]))
+    _save_review(session, response, "exclude", reason, note, user_id, change)
+    return response
+
+
+def restore_response(session: Session, questionnaire, response: Response, note: str = "",
+                     user_id: int | None = None) -> Response:
+    """The assessor counts a response again; the completion-time rule no longer applies to it."""
+    if response.exclusion is None and response.speed_exempt:
+        raise ReviewError("这份问卷已经计入有效样本")
+    change = tallies.count(questionnaire, [response], sign=-1)
+    response.exclusion = None
+    response.speed_exempt = True
+    change.update(tallies.count(questionnaire, [response]))
+    _save_review(session, response, "restore", "restored", note, user_id, change)
+    return response
+
+
+def _save_review(session, response, action, reason, note, user_id, change: Counter) -> None:
+    session.add(response)
+    session.add(ResponseReview(response_id=response.id, action=action, reason=reason,
+                               note=(note or "")[:500], user_id=user_id))
+    tallies.apply(session, response.campaign_id, change)
+    session.commit()
+
+
+def rebuild_tallies(session: Session, questionnaire, campaign: Campaign) -> int:
+    responses = session.exec(select(Response).where(Response.campaign_id == campaign.id)).all()
+    tallies.rebuild(session, questionnaire, campaign.id, responses)
+    session.commit()
+    return len(responses)

@@ -1,0 +1,87 @@
+"""Keeping AnswerTally in step with the responses (see models/tally.py for the layout)."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, delete
+
+from ..models import AnswerTally, Response
+
+#: Single-choice questions every likert item is also counted within (when present).
+GROUP_QUESTIONS = ("community", "age_band")
+TALLIED_TYPES = ("select_one", "likert5", "integer", "select_multiple")
+RESPONSE_KEY = "__response__"
+EXCLUDED_KEY = "__excluded__"
+FLAG_KEY = "__flag__"
+ANSWERED_CODE = "__answered__"
+EXEMPT = -1  # duration bucket of responses the speed rule does not apply to
+_CHUNK = 400
+
+
+def duration_bucket(response: Response) -> int:
+    if response.speed_exempt or response.channel != "qr" or response.duration_seconds is None:
+        return EXEMPT
+    return response.duration_seconds
+
+
+def tally_keys(questionnaire, response: Response) -> list[tuple[str, str, str, str, int]]:
+    """The tally rows one response adds to (before any sign)."""
+    if response.exclusion is not None:
+        return [(EXCLUDED_KEY, response.exclusion, "", "", EXEMPT)]
+    answers = response.answers
+    # Only the per-response row keeps the duration (the histogram the median comes from);
+    # answers are counted over all durations, and the few too-fast responses are
+    # subtracted when reading.
+    keys = [(RESPONSE_KEY, "", "", "", duration_bucket(response))]
+    bucket = EXEMPT
+    if response.straightlining:
+        keys.append((FLAG_KEY, "straightlining", "", "", bucket))
+    groups = [(g, str(answers[g])) for g in GROUP_QUESTIONS if answers.get(g) not in (None, "")]
+    for question in questionnaire.questions:
+        value = answers.get(question.name)
+        if question.type not in TALLIED_TYPES or value in (None, "", []):
+            continue
+        if question.type == "select_multiple":
+            keys.append((question.name, ANSWERED_CODE, "", "", bucket))
+            keys.extend((question.name, str(code), "", "", bucket) for code in value)
+            continue
+        keys.append((question.name, str(value), "", "", bucket))
+        if question.type == "likert5":
+            keys.extend((question.name, str(value), g, v, bucket) for g, v in groups if g != question.name)
+    return keys
+
+
+def apply(session: Session, campaign_id: int, counts: Counter) -> None:
+    """Add ``counts`` (key → signed count) to the campaign's tallies, as upserts."""
+    rows = [
+        {"campaign_id": campaign_id, "question": q, "code": c, "group_question": gq, "group_value": gv,
+         "duration": d, "n": n}
+        for (q, c, gq, gv, d), n in counts.items() if n
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), _CHUNK):
+        statement = insert(AnswerTally).values(rows[start:start + _CHUNK])
+        statement = statement.on_conflict_do_update(
+            index_elements=["campaign_id", "question", "code", "group_question", "group_value", "duration"],
+            set_={"n": AnswerTally.n + statement.excluded.n},
+        )
+        session.execute(statement)
+
+
+def count(questionnaire, responses: Iterable[Response], sign: int = 1) -> Counter:
+    counts: Counter = Counter()
+    for response in responses:
+        for key in tally_keys(questionnaire, response):
+            counts[key] += sign
+    return counts
+
+
+def rebuild(session: Session, questionnaire, campaign_id: int, responses: Iterable[Response]) -> None:
+    """Recount a campaign from its stored responses (repair, or after a migration)."""
+    session.execute(delete(AnswerTally).where(AnswerTally.campaign_id == campaign_id))
+    apply(session, campaign_id, count(questionnaire, responses))

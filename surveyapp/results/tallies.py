@@ -1,0 +1,111 @@
+"""Reading a campaign's answer tallies, with the completion-time rule applied."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from fractions import Fraction
+
+from sqlmodel import Session, select
+
+from ..models import AnswerTally, Response
+from ..responses import tallies as writes
+from ..responses.tallies import ANSWERED_CODE, EXCLUDED_KEY, EXEMPT, FLAG_KEY, RESPONSE_KEY
+
+#: Default: an online response under a third of the median completion time is too fast.
+TOO_FAST_FRACTION = Fraction(1, 3)
+
+
+def median(histogram: dict[int, int]) -> float | None:
+    """Median of values given as {value: count}; the mean of the two middle values when
+    the count is even."""
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    lower_rank, upper_rank = (total - 1) // 2, total // 2
+    lower = None
+    seen = 0
+    for value, n in sorted(histogram.items()):
+        if lower is None and seen + n > lower_rank:
+            lower = value
+        if seen + n > upper_rank:
+            return (lower + value) / 2
+        seen += n
+    raise AssertionError("unreachable: ranks are below the total")
+
+
+class CampaignTallies:
+    """The valid-response counts of one campaign, too-fast responses taken out."""
+
+    def __init__(self, rows, too_fast_responses=(), questionnaire=None, cutoff_seconds=None, median_seconds=None):
+        self.cutoff_seconds = cutoff_seconds
+        self.median_seconds = median_seconds
+        self.too_fast = 0
+        index: dict[str, Counter] = defaultdict(Counter)
+        for question, code, group, value, duration, n in rows:
+            if question == RESPONSE_KEY:
+                if self._too_fast(duration):
+                    self.too_fast += n
+                    continue
+                duration = EXEMPT
+            index[question][(code, group, value)] += n
+        if too_fast_responses:
+            for (question, code, group, value, _d), n in writes.count(questionnaire, too_fast_responses, -1).items():
+                if question != RESPONSE_KEY:
+                    index[question][(code, group, value)] += n
+        self._index = index
+
+    def _too_fast(self, duration: int) -> bool:
+        return duration != EXEMPT and self.cutoff_seconds is not None and duration < self.cutoff_seconds
+
+    def counts(self, question: str) -> dict[str, int]:
+        """Valid responses per answer code of ``question``."""
+        return {code: n for (code, group, _v), n in self._index.get(question, {}).items()
+                if not group and code != ANSWERED_CODE and n}
+
+    def answered(self, question: str) -> int:
+        """Valid respondents who answered a multi-select question at all."""
+        return self._index.get(question, Counter())[(ANSWERED_CODE, "", "")]
+
+    def grouped(self, question: str, group_question: str) -> dict[str, dict[str, int]]:
+        """Valid responses per group value, then per answer code."""
+        result: dict[str, dict[str, int]] = defaultdict(dict)
+        for (code, group, value), n in self._index.get(question, {}).items():
+            if group == group_question and n:
+                result[value][code] = n
+        return dict(result)
+
+    @property
+    def valid(self) -> int:
+        return sum(self.counts(RESPONSE_KEY).values())
+
+    @property
+    def excluded(self) -> dict[str, int]:
+        reasons = dict(self.counts(EXCLUDED_KEY))
+        if self.too_fast:
+            reasons["too_fast"] = self.too_fast
+        return dict(sorted(reasons.items()))
+
+    @property
+    def flagged_straightlining(self) -> int:
+        return self.counts(FLAG_KEY).get("straightlining", 0)
+
+
+def load(session: Session, campaign_id: int, questionnaire,
+         too_fast_fraction: Fraction = TOO_FAST_FRACTION) -> CampaignTallies:
+    rows = session.exec(
+        select(AnswerTally.question, AnswerTally.code, AnswerTally.group_question, AnswerTally.group_value,
+               AnswerTally.duration, AnswerTally.n)
+        .where(AnswerTally.campaign_id == campaign_id, AnswerTally.n != 0)
+    ).all()
+    durations: Counter = Counter()
+    for question, _code, _group, _value, duration, n in rows:
+        if question == RESPONSE_KEY and duration != EXEMPT:
+            durations[duration] += n
+    middle = median(durations)
+    cutoff = float(Fraction(middle) * Fraction(too_fast_fraction)) if middle is not None else None
+    fast = []
+    if cutoff is not None:
+        fast = session.exec(select(Response).where(
+            Response.campaign_id == campaign_id, Response.channel == "qr", Response.exclusion.is_(None),
+            Response.speed_exempt.is_(False), Response.duration_seconds < cutoff,
+        )).all()
+    return CampaignTallies(rows, fast, questionnaire, cutoff, middle)
