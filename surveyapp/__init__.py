@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import db, errors, extensions, questionnaires
+    from .api import init_app as init_api
     from .assess import init_app as init_assess
     from .auth import init_app as init_auth
     from .cli import init_app as init_cli
@@ -44,5 +45,6 @@ def create_app(config: dict | None = None) -> Flask:
     init_auth(app)
     init_collect(app)
     init_assess(app)
+    init_api(app)
     init_cli(app)
     return app

@@ -23,6 +23,7 @@ DEFAULTS = {
     "SUBMIT_RATE_LIMIT": "20 per minute;300 per hour",
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "SAMPLE_RATE": 0.03,
+    "TOO_FAST_FRACTION": "1/3",  # online answers faster than this share of the median are excluded
     "PROXY_FIX": 0,  # number of trusted proxies in front of the app (for real client addresses)
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
 }

@@ -1,0 +1,345 @@
+"""Paper questionnaires typed into a spreadsheet (CSV or XLSX), checked and stored.
+
+Assessors type many paper forms in one go, so the import reports every problem in the file
+at once, each with the row number and column letter they see in Excel, instead of stopping
+at the first. A file with any problem stores nothing: fixing the sheet and importing it again
+must never create duplicates of the rows that were fine the first time.
+
+Answers are checked by :func:`surveyapp.questionnaire.validate_answers`, the same function
+that checks the phone form, so a paper questionnaire is held to exactly the same rules. The
+only difference is a required question left empty: on paper that is a fact about the form
+the resident handed back, not a typing mistake, so the row is stored as incomplete (and the
+write path excludes it) rather than refused.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlmodel import Session
+
+from ..circles.queries import community_choices
+from ..models import Campaign, Channel
+from ..models.timeutil import utcnow
+from ..questionnaire import validate_answers
+from .operations import NewResponse, record_many
+
+#: Optional column holding the number printed on the paper form (not a question).
+SERIAL_COLUMN = "serial"
+#: Longest serial the database keeps (Response.serial).
+SERIAL_MAX_LENGTH = 64
+#: Longest cell value quoted in a problem; the full value stays in ``Problem.value``.
+SHOWN_VALUE_LENGTH = 40
+SUPPORTED_SUFFIXES = (".csv", ".xlsx")
+
+MSG_NO_FILE = "找不到这个文件，或无法打开"
+MSG_SUFFIX = "不支持这种文件，请在 Excel 中另存为 .xlsx 或 .csv（UTF-8）后再导入"
+MSG_ENCODING = "无法识别文件的编码，请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入"
+MSG_BAD_CSV = "CSV 文件格式有误，请在 Excel 中重新另存为 CSV 后再导入"
+MSG_BAD_XLSX = "无法读取这个 Excel 文件，请确认它是 .xlsx 格式且没有损坏"
+MSG_EMPTY_FILE = "文件是空的：第 1 行应为列名（题目名称）"
+MSG_NO_ROWS = "文件中没有问卷数据：从第 2 行起每行填一份问卷"
+MSG_UNKNOWN_COLUMN = "问卷中没有这一题，请检查列名"
+MSG_NOTE_COLUMN = "这一题只是说明文字，没有答案，请删除这一列"
+MSG_DUPLICATE_COLUMN = "列名重复，每一题只能有一列"
+MSG_MISSING_COLUMN = "缺少这道必答题的列"
+MSG_NAMELESS_COLUMN = "这一列有内容但没有列名，请在第 1 行填写题目名称"
+MSG_SERIAL_TOO_LONG = f"问卷编号太长，请不超过{SERIAL_MAX_LENGTH}个字符"
+
+
+def column_letters(index: int) -> str:
+    """Excel's name for the column at 0-based ``index``: A … Z, AA, AB …"""
+    letters = ""
+    number = index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix in the sheet, located the way the assessor sees it in Excel."""
+
+    file: str
+    message: str
+    row: int | None = None
+    #: Column letter(s), e.g. "D", or "B、F" for a duplicated column.
+    columns: str | None = None
+    #: The column's name in the header (the question name).
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.row is not None:
+            text += f" 第 {self.row} 行"
+        if self.columns:
+            text += f" {self.columns} 列"
+        if self.column:
+            text += f"（{self.column}）"
+        if self.value is not None:
+            text += f"“{_shown(self.value)}”"
+        return f"{text}：{self.message}"
+
+
+def _shown(value: str) -> str:
+    """A cell value on one line and not too long, so each problem stays one line."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "⏎")
+    if len(value) > SHOWN_VALUE_LENGTH:
+        value = value[:SHOWN_VALUE_LENGTH] + "…"
+    return value
+
+
+class ImportFailed(Exception):
+    """The file has problems; nothing was stored."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__(summary(self.problems))
+
+
+def summary(problems: Sequence[Problem]) -> str:
+    return f"共 {len(problems)} 处问题，未导入任何问卷"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    campaign: int
+    #: Responses stored, including the incomplete and duplicate ones (kept, excluded).
+    imported: int
+    #: Stored with a required question left empty (excluded as incomplete).
+    incomplete: int
+    #: Stored with a serial already used in the campaign or earlier in the file.
+    duplicates: int
+    #: Entirely empty rows between filled ones (trailing empty rows are not counted).
+    skipped_empty: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+@dataclass
+class Sheet:
+    """The cells of a file as text: ``rows`` are (spreadsheet row number, cells) after the header."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def read_sheet(path: Path) -> Sheet:
+    """Read a CSV or XLSX file into text cells; raises ImportFailed for an unreadable file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ImportFailed([Problem(path.name, MSG_SUFFIX)])
+    if not path.is_file():
+        raise ImportFailed([Problem(path.name, MSG_NO_FILE)])
+    rows = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+    return _to_sheet(path.name, rows)
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed([Problem(path.name, MSG_NO_FILE)]) from exc
+    # UTF-8 first (with or without the BOM Excel's "CSV UTF-8" writes): a GBK file is almost
+    # never valid UTF-8, while UTF-8 text often decodes as GB18030 into nonsense, so the
+    # order matters. GB18030 covers GBK/GB2312, what Excel in China saves as plain "CSV".
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFailed([Problem(path.name, MSG_ENCODING)])
+    if "\x00" in text:  # UTF-16 and binary files decode "successfully" into NULs
+        raise ImportFailed([Problem(path.name, MSG_ENCODING)])
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ImportFailed([Problem(path.name, MSG_BAD_CSV)]) from exc
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        # openpyxl warns about features it drops (data validation, styles) from files saved
+        # by Excel or WPS; they do not matter for reading values.
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds (zip, XML, KeyError...) for a bad file
+            raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
+        try:
+            sheet = workbook.worksheets[0]
+            # The stored dimension may be wrong (files written by other tools); without it,
+            # every row is read at its own width instead of being cut to the stated one.
+            sheet.reset_dimensions()
+            return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        except Exception as exc:
+            raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
+        finally:
+            workbook.close()
+
+
+def _cell_text(value) -> str:
+    """A cell as the assessor typed it: 4 and 4.0 are both "4"; empty is ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _blank(cell: str) -> bool:
+    return not cell.strip()
+
+
+def _to_sheet(file_name: str, rows: list[list[str]]) -> Sheet:
+    while rows and all(_blank(cell) for cell in rows[-1]):
+        rows.pop()  # Excel leaves formatted but empty rows at the end
+    if not rows:
+        raise ImportFailed([Problem(file_name, MSG_EMPTY_FILE, row=1)])
+    header = [cell.strip() for cell in rows[0]]
+    return Sheet(header, [(number, cells) for number, cells in enumerate(rows[1:], start=2)])
+
+
+# --- checking ------------------------------------------------------------------------------
+
+@dataclass
+class _Columns:
+    """Where each question's answers are in the sheet."""
+
+    by_name: dict[str, int]
+    serial: int | None
+
+
+def _check_header(file_name: str, sheet: Sheet, questionnaire) -> tuple[_Columns, list[Problem]]:
+    problems: list[Problem] = []
+    answerable = {q.name for q in questionnaire.answerable_questions()}
+    width = max([len(sheet.header), *(len(cells) for _, cells in sheet.rows)])
+    header = sheet.header + [""] * (width - len(sheet.header))
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(header):
+        if not name:
+            if any(index < len(cells) and not _blank(cells[index]) for _, cells in sheet.rows):
+                problems.append(Problem(file_name, MSG_NAMELESS_COLUMN, row=1, columns=column_letters(index),
+                                        value=""))
+            continue
+        positions.setdefault(name, []).append(index)
+    for name, indexes in positions.items():
+        if len(indexes) > 1:
+            problems.append(Problem(file_name, MSG_DUPLICATE_COLUMN, row=1,
+                                    columns="、".join(column_letters(i) for i in indexes), column=name, value=name))
+        if name == SERIAL_COLUMN or name in answerable:
+            continue
+        message = MSG_NOTE_COLUMN if name in questionnaire else MSG_UNKNOWN_COLUMN
+        problems.append(Problem(file_name, message, row=1, columns=column_letters(indexes[0]), column=name,
+                                value=name))
+    for question in questionnaire.answerable_questions():
+        if question.required and question.name not in positions:
+            problems.append(Problem(file_name, MSG_MISSING_COLUMN, row=1, column=question.name))
+    # A duplicated column has already been reported; its first copy is still checked row by row.
+    columns = _Columns(
+        by_name={name: indexes[0] for name, indexes in positions.items() if name in answerable},
+        serial=positions[SERIAL_COLUMN][0] if SERIAL_COLUMN in positions else None,
+    )
+    problems.sort(key=lambda p: (p.columns is None, len(p.columns or ""), p.columns or ""))
+    return columns, problems
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index]
+
+
+def _check_rows(file_name: str, sheet: Sheet, questionnaire, columns: _Columns, communities: Sequence[str],
+                finished_at) -> tuple[list[NewResponse], int, list[Problem]]:
+    items: list[NewResponse] = []
+    problems: list[Problem] = []
+    skipped = 0
+    for number, cells in sheet.rows:
+        if all(_blank(cell) for cell in cells):
+            skipped += 1
+            continue
+        raw = {name: _cell(cells, index) for name, index in columns.by_name.items()}
+        clean, errors = validate_answers(questionnaire, raw, communities)
+        complete = True
+        found: list[tuple[int, Problem]] = []
+        for name, message in errors.items():
+            value = raw.get(name, "")
+            if _blank(value):
+                # validate_answers reports an empty cell only for a required question that
+                # is shown: on paper that is an incomplete form, stored and excluded.
+                complete = False
+                continue
+            index = columns.by_name[name]
+            found.append((index, Problem(file_name, message, row=number, columns=column_letters(index), column=name,
+                                         value=value)))
+        serial = _cell(cells, columns.serial).strip()
+        if len(serial) > SERIAL_MAX_LENGTH:
+            found.append((columns.serial, Problem(file_name, MSG_SERIAL_TOO_LONG, row=number,
+                                                  columns=column_letters(columns.serial), column=SERIAL_COLUMN,
+                                                  value=serial)))
+        problems.extend(problem for _, problem in sorted(found, key=lambda pair: pair[0]))
+        if problems:
+            continue  # nothing will be stored; keep checking, stop building
+        items.append(NewResponse(
+            answers=clean,
+            channel=Channel.paper.value,
+            complete=complete,
+            started_at=None,
+            finished_at=finished_at,
+            device_hash=None,
+            serial=serial or None,
+        ))
+    return items, skipped, problems
+
+
+def check_file(session: Session, campaign: Campaign, questionnaire, path: Path
+               ) -> tuple[list[NewResponse], int, list[Problem]]:
+    """Read and check ``path``: the responses to store, the empty rows skipped, and every problem."""
+    path = Path(path)
+    try:
+        sheet = read_sheet(path)
+    except ImportFailed as failed:
+        return [], 0, failed.problems
+    columns, problems = _check_header(path.name, sheet, questionnaire)
+    communities = community_choices(session, campaign.circle_id)
+    items, skipped, row_problems = _check_rows(path.name, sheet, questionnaire, columns, communities, utcnow())
+    problems.extend(row_problems)
+    if not problems and not items:
+        problems.append(Problem(path.name, MSG_NO_ROWS, row=2))
+    return items, skipped, problems
+
+
+def import_file(session: Session, campaign: Campaign, questionnaire, path: Path) -> ImportResult:
+    """Check ``path`` completely, then store all of its questionnaires in one transaction.
+
+    Raises ImportFailed (with every problem) and stores nothing when anything is wrong.
+    ``questionnaire`` must be the campaign's own frozen questionnaire.
+    """
+    items, skipped, problems = check_file(session, campaign, questionnaire, path)
+    if problems:
+        raise ImportFailed(problems)
+    stored = record_many(session, campaign, questionnaire, items)
+    return ImportResult(
+        campaign=campaign.id,
+        imported=len(stored),
+        incomplete=sum(1 for response in stored if not response.complete),
+        duplicates=sum(1 for response in stored if response.duplicate_of is not None),
+        skipped_empty=skipped,
+    )

@@ -1,0 +1,257 @@
+"""The campaign summary: the contract document of DESIGN.md, plus what an assessor needs
+beside it (detail items, breakdowns, weights, reliability, drivers, demand).
+
+Counts come from the answer tallies; only Cronbach's alpha and the key drivers need whole
+answer patterns, and they read at most MAX_PATTERN_ROWS valid rows (a systematic sample
+beyond that, said in the document).
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from .. import analysis
+from ..models import Campaign, Circle, Community, Response
+from ..responses.quality import COMMUNITY_QUESTION, SCORED_INDICATORS, detail_items
+from .tallies import TOO_FAST_FRACTION, CampaignTallies, load
+
+INDICATOR_LABELS = {"business_satisfaction": "业态满意", "service_satisfaction": "服务满意"}
+#: Questions residents' answers are broken down by, when the questionnaire has them.
+BREAKDOWN_QUESTIONS = ("community", "age_band")
+AGE_QUESTION = "age_band"
+#: Groups smaller than this never show a figure (PIPL; DESIGN.md).
+MIN_GROUP = 5
+MAX_PATTERN_ROWS = 20000
+EXCLUSION_LABELS = {
+    "incomplete": "未答完必答题", "outside": "不住在本生活圈", "duplicate": "重复提交",
+    "too_fast": "答题时间过短", "straightlining": "所有细项同一答案（已确认）", "manual": "评价机构剔除",
+}
+
+
+def overall_question(questionnaire, indicator: str):
+    """The overall item that scores ``indicator`` (the first question naming it)."""
+    questions = questionnaire.indicator_questions(indicator)
+    return questions[0] if questions else None
+
+
+def _indicator(tallies: CampaignTallies, question, label, population, sample_met, weights=None):
+    options = dict(label=label, satisfied_codes=question.satisfied, dont_know_codes=question.dont_know,
+                   population=population, sample_met=sample_met)
+    if weights:
+        strata = tallies.grouped(question.name, AGE_QUESTION)
+        return analysis.weighted_satisfaction_indicator(strata, weights, **options).to_dict()
+    return analysis.satisfaction_indicator(tallies.counts(question.name), **options).to_dict()
+
+
+def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sample_rate=0.03,
+                     too_fast_fraction=TOO_FAST_FRACTION, detail: bool = True) -> dict:
+    circle = session.get(Circle, campaign.circle_id)
+    tallies = load(session, campaign.id, questionnaire, too_fast_fraction)
+    check = analysis.check_sample(circle.population, tallies.valid, tallies.excluded, rate=sample_rate)
+    sample = check.to_dict()
+    sample["advisory"] = analysis.advisory_sample_size(circle.population)
+
+    indicators = {}
+    for indicator in SCORED_INDICATORS:
+        question = overall_question(questionnaire, indicator)
+        if question is not None:
+            indicators[indicator] = _indicator(tallies, question, INDICATOR_LABELS[indicator],
+                                               circle.population, check.met)
+    document = {
+        "campaign": {"id": campaign.id, "circle": circle.id, "questionnaire": campaign.questionnaire,
+                     "version": campaign.questionnaire_version},
+        "sample": sample,
+        "indicators": indicators,
+    }
+    if not detail:
+        return document
+
+    communities = session.exec(select(Community).where(Community.circle_id == circle.id)).all()
+    if communities and questionnaire.question(COMMUNITY_QUESTION) is not None:
+        observed = tallies.counts(COMMUNITY_QUESTION)
+        coverage = analysis.community_coverage(
+            {c.name: observed.get(c.name, 0) for c in communities}, {c.name: c.population for c in communities})
+        sample["coverage"] = coverage.to_dict()
+    document["campaign"].update({
+        "circle_name": circle.name, "hash": campaign.questionnaire_hash,
+        "opens_at": campaign.opens_at.isoformat(), "closes_at": campaign.closes_at.isoformat() if campaign.closes_at else None,
+    })
+    document["quality"] = {
+        "median_seconds": tallies.median_seconds,
+        "too_fast_cutoff_seconds": tallies.cutoff_seconds,
+        "too_fast_fraction": float(Fraction(too_fast_fraction)),
+        "flagged_straightlining": tallies.flagged_straightlining,
+        "exclusion_labels": EXCLUSION_LABELS,
+    }
+    document["details"] = [
+        {"name": q.name, "group": q.indicator, **_detail(tallies, q, circle.population)}
+        for q in detail_items(questionnaire)
+    ]
+    document["breakdowns"] = _breakdowns(tallies, questionnaire)
+    document["weighted"] = _weighted(tallies, questionnaire, circle, check.met)
+    document["demand"] = _demand(tallies, questionnaire)
+    document["walking"] = _walking(tallies, questionnaire)
+    document.update(_pattern_statistics(session, campaign, questionnaire, tallies))
+    return document
+
+
+def _detail(tallies, question, population) -> dict:
+    item = analysis.satisfaction_indicator(
+        tallies.counts(question.name), label=question.label, satisfied_codes=question.satisfied,
+        dont_know_codes=question.dont_know, population=population, sample_met=False).to_dict()
+    for key in ("points", "max_points"):
+        item.pop(key)
+    return item
+
+
+def _group_label(questionnaire, group_question: str, value: str) -> str:
+    question = questionnaire.question(group_question)
+    if question is None or question.dynamic_choices:
+        return value
+    return question.choice_label(value) or value
+
+
+def _breakdowns(tallies, questionnaire) -> dict:
+    result = {}
+    for indicator in SCORED_INDICATORS:
+        question = overall_question(questionnaire, indicator)
+        if question is None:
+            continue
+        result[indicator] = {}
+        for group_question in BREAKDOWN_QUESTIONS:
+            if questionnaire.question(group_question) is None:
+                continue
+            groups = tallies.grouped(question.name, group_question)
+            table = analysis.crosstab(groups, question.satisfied, question.dont_know, min_group=MIN_GROUP).to_dict()
+            for row in table["groups"]:
+                row["label"] = _group_label(questionnaire, group_question, row["group"])
+            result[indicator][group_question] = table
+    return result
+
+
+def _weighted(tallies, questionnaire, circle, sample_met) -> dict | None:
+    if not circle.age_structure or questionnaire.question(AGE_QUESTION) is None:
+        return None
+    sample_counts = tallies.counts(AGE_QUESTION)
+    try:
+        weights = analysis.poststratification_weights(sample_counts, circle.age_structure)
+    except ValueError as exc:
+        return {"error": str(exc)}
+    result = {"weights": weights.to_dict(), "indicators": {}}
+    for indicator in SCORED_INDICATORS:
+        question = overall_question(questionnaire, indicator)
+        if question is not None:
+            result["indicators"][indicator] = _indicator(
+                tallies, question, INDICATOR_LABELS[indicator], circle.population, sample_met, weights.weights)
+    return result
+
+
+def _demand(tallies, questionnaire) -> list[dict]:
+    rankings = []
+    for question in questionnaire.demand_questions():
+        labels = {c.name: c.label for c in question.choices_for(())} if question.choices else {}
+        respondents = tallies.answered(question.name) if question.type == "select_multiple" else \
+            sum(tallies.counts(question.name).values())
+        ranking = analysis.demand_ranking(tallies.counts(question.name), respondents, labels, min_group=MIN_GROUP)
+        rankings.append({"name": question.name, "label": question.label, **ranking.to_dict()})
+    return rankings
+
+
+def _walking(tallies, questionnaire) -> list[dict]:
+    result = []
+    for question in questionnaire.questions:
+        if question.type != "integer" or not question.name.startswith("walk"):
+            continue
+        histogram = {int(code): n for code, n in tallies.counts(question.name).items()}
+        n = sum(histogram.values())
+        within = sum(v for k, v in histogram.items() if k <= 15)
+        entry = {"name": question.name, "label": question.label, "answered": n, "suppressed": n < MIN_GROUP}
+        if n >= MIN_GROUP:
+            from .tallies import median
+
+            entry.update(median_minutes=median(histogram), within_15_minutes=within,
+                         share_within_15=within / n)
+            low, high = analysis.wilson_interval(within, n)
+            entry.update(ci_low=low, ci_high=high)
+        result.append(entry)
+    return result
+
+
+def _pattern_rows(session, campaign, tallies, names) -> tuple[list[dict], bool]:
+    """Answers of valid responses (too-fast ones left out), at most MAX_PATTERN_ROWS."""
+    conditions = [Response.campaign_id == campaign.id, Response.exclusion.is_(None)]
+    if tallies.cutoff_seconds is not None:
+        conditions.append(or_(Response.channel != "qr", Response.speed_exempt.is_(True),
+                              Response.duration_seconds.is_(None),
+                              Response.duration_seconds >= tallies.cutoff_seconds))
+    sampled = tallies.valid > MAX_PATTERN_ROWS
+    if sampled:
+        step = math.ceil(tallies.valid / MAX_PATTERN_ROWS)
+        conditions.append(Response.id % step == 0)
+    rows = session.exec(select(Response.answers).where(*conditions)).all()
+    return [{name: answers.get(name) for name in names} for answers in rows], sampled
+
+
+def _scores(rows, questions) -> np.ndarray:
+    """Rows × items of 1–5 scores, NaN for don't-know or no answer."""
+    matrix = np.full((len(rows), len(questions)), np.nan)
+    for i, row in enumerate(rows):
+        for j, question in enumerate(questions):
+            value = row.get(question.name)
+            if value not in (None, "") and value not in question.dont_know:
+                matrix[i, j] = float(value)
+    return matrix
+
+
+#: Items answered (not 不清楚) by fewer of the valid respondents than this are left out of the
+#: drivers model: listwise deletion on a service few people use (childcare) would throw
+#: away most respondents.
+MIN_ITEM_COVERAGE = 0.6
+
+
+def _well_answered(questions, rows) -> list:
+    if not rows:
+        return questions
+    matrix = _scores(rows, questions)
+    coverage = (~np.isnan(matrix)).mean(axis=0)
+    return [q for q, share in zip(questions, coverage) if share >= MIN_ITEM_COVERAGE]
+
+
+def _pattern_statistics(session, campaign, questionnaire, tallies) -> dict:
+    details = detail_items(questionnaire)
+    service_items = [q for q in details if q.indicator == "service_detail"] or details
+    overall = {ind: overall_question(questionnaire, ind) for ind in SCORED_INDICATORS}
+    names = [q.name for q in details] + [q.name for q in overall.values() if q is not None]
+    rows, sampled = _pattern_rows(session, campaign, tallies, names)
+    result = {"patterns": {"rows": len(rows), "sampled": sampled, "max_rows": MAX_PATTERN_ROWS}}
+    alpha = analysis.cronbach_alpha(_scores(rows, service_items)).to_dict()
+    alpha["items"] = [q.name for q in service_items]
+    result["reliability"] = alpha
+    result["drivers"] = {}
+    result["importance_performance"] = {}
+    for indicator, question in overall.items():
+        if question is None:
+            continue
+        group = "business_detail" if indicator == "business_satisfaction" else "service_detail"
+        items = _well_answered([q for q in details if q.indicator == group] or details, rows)
+        y = np.array([np.nan if r.get(question.name) in (None, "", *question.dont_know)
+                      else float(r.get(question.name) in question.satisfied) for r in rows])
+        drivers = analysis.key_drivers(_scores(rows, items), y, names=[q.name for q in items],
+                                       satisfied_codes=[float(c) for c in question.satisfied])
+        drivers_doc = drivers.to_dict()
+        labels = {q.name: q.label for q in items}
+        for item in drivers_doc["items"]:
+            item["label"] = labels[item["name"]]
+        drivers_doc["left_out"] = [q.label for q in details
+                                   if q.indicator == group and q not in items]
+        result["drivers"][indicator] = drivers_doc
+        measure = "coefficient" if drivers.ok else "correlation"
+        grid = analysis.importance_performance(drivers, importance=measure).to_dict()
+        for item in grid.get("items", []):
+            item["label"] = labels.get(item["name"], item["name"])
+        result["importance_performance"][indicator] = grid
+    return result
