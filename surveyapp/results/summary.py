@@ -25,7 +25,7 @@ BREAKDOWN_QUESTIONS = ("community", "age_band")
 AGE_QUESTION = "age_band"
 #: Groups smaller than this never show a figure (PIPL; DESIGN.md).
 MIN_GROUP = 5
-MAX_PATTERN_ROWS = 20000
+MAX_PATTERN_ROWS = 10000
 EXCLUSION_LABELS = {
     "incomplete": "未答完必答题", "outside": "不住在本生活圈", "duplicate": "重复提交",
     "too_fast": "答题时间过短", "straightlining": "所有细项同一答案（已确认）", "manual": "评价机构剔除",
@@ -196,15 +196,28 @@ def _pattern_rows(session, campaign, tallies, names) -> tuple[list[dict], bool]:
     return [{name: answers.get(name) for name in names} for answers in rows], sampled
 
 
-def _scores(rows, questions) -> np.ndarray:
-    """Rows × items of 1–5 scores, NaN for don't-know or no answer."""
-    matrix = np.full((len(rows), len(questions)), np.nan)
-    for i, row in enumerate(rows):
+def _score(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+class ScoreMatrix:
+    """Rows × items of 1–5 scores, built once for every item the statistics need;
+    NaN where the answer is missing or don't-know."""
+
+    def __init__(self, rows: list[dict], questions) -> None:
+        self.columns = {q.name: j for j, q in enumerate(questions)}
+        matrix = np.array([[_score(row.get(q.name)) for q in questions] for row in rows], dtype=float)
+        matrix = matrix.reshape(len(rows), len(questions))
         for j, question in enumerate(questions):
-            value = row.get(question.name)
-            if value not in (None, "") and value not in question.dont_know:
-                matrix[i, j] = float(value)
-    return matrix
+            for code in question.dont_know:
+                matrix[matrix[:, j] == _score(code), j] = np.nan
+        self.matrix = matrix
+
+    def of(self, questions) -> np.ndarray:
+        return self.matrix[:, [self.columns[q.name] for q in questions]]
 
 
 #: Items answered (not 不清楚) by fewer of the valid respondents than this are left out of the
@@ -213,11 +226,10 @@ def _scores(rows, questions) -> np.ndarray:
 MIN_ITEM_COVERAGE = 0.6
 
 
-def _well_answered(questions, rows) -> list:
-    if not rows:
+def _well_answered(questions, scores: ScoreMatrix) -> list:
+    if scores.matrix.shape[0] == 0:
         return questions
-    matrix = _scores(rows, questions)
-    coverage = (~np.isnan(matrix)).mean(axis=0)
+    coverage = (~np.isnan(scores.of(questions))).mean(axis=0)
     return [q for q, share in zip(questions, coverage) if share >= MIN_ITEM_COVERAGE]
 
 
@@ -225,10 +237,11 @@ def _pattern_statistics(session, campaign, questionnaire, tallies) -> dict:
     details = detail_items(questionnaire)
     service_items = [q for q in details if q.indicator == "service_detail"] or details
     overall = {ind: overall_question(questionnaire, ind) for ind in SCORED_INDICATORS}
-    names = [q.name for q in details] + [q.name for q in overall.values() if q is not None]
-    rows, sampled = _pattern_rows(session, campaign, tallies, names)
+    needed = details + [q for q in overall.values() if q is not None]
+    rows, sampled = _pattern_rows(session, campaign, tallies, [q.name for q in needed])
+    scores = ScoreMatrix(rows, needed)
     result = {"patterns": {"rows": len(rows), "sampled": sampled, "max_rows": MAX_PATTERN_ROWS}}
-    alpha = analysis.cronbach_alpha(_scores(rows, service_items)).to_dict()
+    alpha = analysis.cronbach_alpha(scores.of(service_items)).to_dict()
     alpha["items"] = [q.name for q in service_items]
     result["reliability"] = alpha
     result["drivers"] = {}
@@ -237,10 +250,10 @@ def _pattern_statistics(session, campaign, questionnaire, tallies) -> dict:
         if question is None:
             continue
         group = "business_detail" if indicator == "business_satisfaction" else "service_detail"
-        items = _well_answered([q for q in details if q.indicator == group] or details, rows)
+        items = _well_answered([q for q in details if q.indicator == group] or details, scores)
         y = np.array([np.nan if r.get(question.name) in (None, "", *question.dont_know)
                       else float(r.get(question.name) in question.satisfied) for r in rows])
-        drivers = analysis.key_drivers(_scores(rows, items), y, names=[q.name for q in items],
+        drivers = analysis.key_drivers(scores.of(items), y, names=[q.name for q in items],
                                        satisfied_codes=[float(c) for c in question.satisfied])
         drivers_doc = drivers.to_dict()
         labels = {q.name: q.label for q in items}
