@@ -205,3 +205,20 @@ def test_api_needs_sign_in_and_scopes_circles(app, db, client, campaign):
     login(client, "stranger", "long-password")
     response = client.get(f"/api/v1/campaigns/{campaign.id}/summary")
     assert response.status_code == 404 and response.json["error"]["code"] == 404
+
+
+def test_the_order_of_responses_changes_nothing(db, questionnaire):
+    import random
+
+    circle = make_circle(db, population=1000, communities=(("东社区", 600), ("西社区", 400)))
+    first, second = make_campaign(db, circle, MINI), make_campaign(db, circle, MINI)
+    rng = random.Random(5)
+    answer_sets = [answers(rng.choice("0123455"), community=rng.choice(["东社区", "西社区"]),
+                           age=rng.choice(["a18_59", "a60"])) for _ in range(60)]
+    record_many(db, first, questionnaire, [NewResponse(answers=a, channel="paper") for a in answer_sets])
+    rng.shuffle(answer_sets)
+    record_many(db, second, questionnaire, [NewResponse(answers=a, channel="paper") for a in reversed(answer_sets)])
+    one, two = summary(db, first, questionnaire), summary(db, second, questionnaire)
+    for document in (one, two):
+        document.pop("campaign")
+    assert one == two
