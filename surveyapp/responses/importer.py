@@ -26,6 +26,7 @@ from ..circles.queries import community_choices
 from ..models import Campaign, Channel
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers
+from ..questionnaire.expressions import MULTI_SEPARATORS
 from .operations import NewResponse, record_many
 
 #: Optional column holding the number printed on the paper form (not a question).
@@ -35,6 +36,8 @@ SERIAL_MAX_LENGTH = 64
 #: Longest cell value quoted in a problem; the full value stays in ``Problem.value``.
 SHOWN_VALUE_LENGTH = 40
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
+#: Question types answered with exactly one code.
+SINGLE_CHOICE_TYPES = ("select_one", "likert5")
 
 MSG_NO_FILE = "找不到这个文件，或无法打开"
 MSG_SUFFIX = "不支持这种文件，请在 Excel 中另存为 .xlsx 或 .csv（UTF-8）后再导入"
@@ -227,37 +230,40 @@ class _Columns:
 
 
 def _check_header(file_name: str, sheet: Sheet, questionnaire) -> tuple[_Columns, list[Problem]]:
-    problems: list[Problem] = []
+    """Map names to column positions; report the columns the assessor must fix, left to right."""
+    found: list[tuple[int, Problem]] = []
     answerable = {q.name for q in questionnaire.answerable_questions()}
     width = max([len(sheet.header), *(len(cells) for _, cells in sheet.rows)])
     header = sheet.header + [""] * (width - len(sheet.header))
+    # Excel often carries blank columns along; only an unnamed column holding data matters.
+    unnamed = {index for index, name in enumerate(header) if not name}
+    unnamed_used = {index for _, cells in sheet.rows for index, cell in enumerate(cells)
+                    if index in unnamed and not _blank(cell)}
+    found.extend((index, Problem(file_name, MSG_NAMELESS_COLUMN, row=1, columns=column_letters(index), value=""))
+                 for index in sorted(unnamed_used))
     positions: dict[str, list[int]] = {}
     for index, name in enumerate(header):
-        if not name:
-            if any(index < len(cells) and not _blank(cells[index]) for _, cells in sheet.rows):
-                problems.append(Problem(file_name, MSG_NAMELESS_COLUMN, row=1, columns=column_letters(index),
-                                        value=""))
-            continue
-        positions.setdefault(name, []).append(index)
+        if name:
+            positions.setdefault(name, []).append(index)
     for name, indexes in positions.items():
         if len(indexes) > 1:
-            problems.append(Problem(file_name, MSG_DUPLICATE_COLUMN, row=1,
-                                    columns="、".join(column_letters(i) for i in indexes), column=name, value=name))
+            letters = "、".join(column_letters(i) for i in indexes)
+            found.append((indexes[0], Problem(file_name, MSG_DUPLICATE_COLUMN, row=1, columns=letters, column=name,
+                                              value=name)))
         if name == SERIAL_COLUMN or name in answerable:
             continue
         message = MSG_NOTE_COLUMN if name in questionnaire else MSG_UNKNOWN_COLUMN
-        problems.append(Problem(file_name, message, row=1, columns=column_letters(indexes[0]), column=name,
-                                value=name))
+        found.append((indexes[0], Problem(file_name, message, row=1, columns=column_letters(indexes[0]),
+                                          column=name, value=name)))
     for question in questionnaire.answerable_questions():
         if question.required and question.name not in positions:
-            problems.append(Problem(file_name, MSG_MISSING_COLUMN, row=1, column=question.name))
-    # A duplicated column has already been reported; its first copy is still checked row by row.
+            found.append((width, Problem(file_name, MSG_MISSING_COLUMN, row=1, column=question.name)))
+    # A duplicated column has been reported; its first copy is still checked row by row.
     columns = _Columns(
         by_name={name: indexes[0] for name, indexes in positions.items() if name in answerable},
         serial=positions[SERIAL_COLUMN][0] if SERIAL_COLUMN in positions else None,
     )
-    problems.sort(key=lambda p: (p.columns is None, len(p.columns or ""), p.columns or ""))
-    return columns, problems
+    return columns, [problem for _, problem in sorted(found, key=lambda pair: pair[0])]
 
 
 def _cell(cells: list[str], index: int | None) -> str:
@@ -266,21 +272,35 @@ def _cell(cells: list[str], index: int | None) -> str:
     return cells[index]
 
 
+def _as_given(cell: str, communities: Sequence[str]):
+    """A single-choice cell holding several codes ("2 3": two boxes ticked on paper) goes to
+    validate_answers as the list it is, so the assessor reads 请只选一项 rather than
+    请从选项中选择. Static codes never contain separators; only a community name might, so
+    a cell that is exactly one is left whole."""
+    codes = [code for code in MULTI_SEPARATORS.split(cell.strip()) if code]
+    if len(codes) > 1 and cell.strip() not in communities:
+        return codes
+    return cell
+
+
 def _check_rows(file_name: str, sheet: Sheet, questionnaire, columns: _Columns, communities: Sequence[str],
                 finished_at) -> tuple[list[NewResponse], int, list[Problem]]:
     items: list[NewResponse] = []
     problems: list[Problem] = []
     skipped = 0
+    single = {q.name for q in questionnaire.answerable_questions() if q.type in SINGLE_CHOICE_TYPES}
     for number, cells in sheet.rows:
         if all(_blank(cell) for cell in cells):
             skipped += 1
             continue
-        raw = {name: _cell(cells, index) for name, index in columns.by_name.items()}
+        typed = {name: _cell(cells, index) for name, index in columns.by_name.items()}
+        raw = {name: _as_given(value, communities) if name in single else value
+               for name, value in typed.items()}
         clean, errors = validate_answers(questionnaire, raw, communities)
         complete = True
         found: list[tuple[int, Problem]] = []
         for name, message in errors.items():
-            value = raw.get(name, "")
+            value = typed.get(name, "")
             if _blank(value):
                 # validate_answers reports an empty cell only for a required question that
                 # is shown: on paper that is an incomplete form, stored and excluded.

@@ -17,6 +17,9 @@ from ..models.timeutil import utcnow
 from . import quality, tallies
 
 
+SERIAL_LOOKUP_CHUNK = 5000
+
+
 class AlreadyAnswered(Exception):
     """This device has already answered this campaign."""
 
@@ -88,10 +91,12 @@ def record_many(session: Session, campaign: Campaign, questionnaire, items: list
     responses = [_build(campaign, questionnaire, new) for new in items]
     serials = [r.serial for r in responses if r.serial]
     first_with_serial: dict[str, int] = {}
-    if serials:
+    distinct = sorted(set(serials))
+    for start in range(0, len(distinct), SERIAL_LOOKUP_CHUNK):  # stay under the drivers' parameter limits
         rows = session.exec(
             select(Response.serial, Response.id)
-            .where(Response.campaign_id == campaign.id, Response.serial.in_(set(serials)))
+            .where(Response.campaign_id == campaign.id,
+                   Response.serial.in_(distinct[start:start + SERIAL_LOOKUP_CHUNK]))
             .order_by(Response.id)
         ).all()
         for serial, response_id in rows:
