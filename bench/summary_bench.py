@@ -52,7 +52,7 @@ def load(url: str, size: int) -> int:
         upgrade_database(get_engine())
         questionnaire = current_questionnaire("resident")
         with session_scope() as session:
-            population = max(size * 34, 20000)
+            population = max(size * 30, 20000)  # the 3% rule is met: required = 0.9 × size
             circle = create_circle(session, CircleCreate(
                 name=f"基准生活圈 {size}", population=population,
                 communities=[CommunityCreate(name=n, population=p) for n, p in DEMO_COMMUNITIES]))

@@ -142,6 +142,22 @@ def test_too_fast_is_under_a_third_of_the_median_online_time(db, campaign, quest
     assert doc["sample"]["coverage"]["communities"][0]["observed"] == 14  # the fast one left out there too
 
 
+def test_too_fast_when_the_median_is_long(db, campaign, questionnaire):
+    # median 600 s → cut-off 200 s, above the 120 s up to which answers are tallied per second:
+    # the 150 s response is found through its row, the 90 s one through the tallies.
+    add(db, campaign, questionnaire, ["5"] * 10, channel="qr", seconds=600)
+    add(db, campaign, questionnaire, ["1"], channel="qr", seconds=150)
+    add(db, campaign, questionnaire, ["2"], channel="qr", seconds=90)
+    add(db, campaign, questionnaire, ["4"], channel="qr", seconds=200)  # exactly the cut-off: not too fast
+    doc = summary(db, campaign, questionnaire)
+    assert doc["quality"]["too_fast_cutoff_seconds"] == 200
+    assert doc["sample"]["excluded"] == {"too_fast": 2} and doc["sample"]["valid"] == 11
+    counts = doc["indicators"]["business_satisfaction"]
+    assert (counts["answered"], counts["satisfied"]) == (11, 11)
+    by_age = doc["breakdowns"]["business_satisfaction"]["age_band"]["groups"]
+    assert [(g["group"], g["answered"]) for g in by_age] == [("a18_59", 11)]
+
+
 def test_breakdowns_suppress_groups_under_five(db, campaign, questionnaire):
     add(db, campaign, questionnaire, ["5"] * 20 + ["2"] * 5, community="东社区")
     add(db, campaign, questionnaire, ["5"] * 3 + ["2"], community="西社区")

@@ -39,6 +39,7 @@ class Response(SQLModel, table=True):
         # One response per device per campaign; NULL (paper) is never a duplicate here.
         UniqueConstraint("campaign_id", "device_hash", name="uq_response_campaign_device"),
         Index("ix_response_campaign_serial", "campaign_id", "serial"),
+        Index("ix_response_campaign_duration", "campaign_id", "duration_seconds"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

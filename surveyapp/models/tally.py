@@ -2,11 +2,12 @@
 
 One row counts the responses of a campaign that gave ``code`` to ``question``, optionally
 within a group (``group_question`` = ``group_value``, e.g. community = 和平社区). Only
-responses without a stored exclusion are counted. The per-response row ``__response__``
-is kept per ``duration`` (whole seconds online; -1: paper, unknown, or exempt from the
-speed rule): that histogram gives the median completion time, and the few responses under
-the too-fast cut-off are subtracted when reading. This is what lets a summary of a million
-responses add up a few thousand rows instead of parsing a million JSON documents.
+responses without a stored exclusion are counted. ``duration`` is whole seconds online;
+-1 means paper, unknown, exempt from the speed rule, or (for answers) too slow to ever be
+"too fast" (see responses/tallies.FAST_HORIZON). The per-response row ``__response__`` keeps
+every duration: that histogram gives the median completion time, and answers counted under
+the too-fast cut-off are left out when reading. This is what lets a summary of a million
+responses add up some thousands of rows instead of parsing a million JSON documents.
 
 Pseudo-questions: ``__response__`` (one per counted response), ``__excluded__`` (one per
 excluded response, code = reason, counted whatever the duration), ``__flag__`` (code

@@ -17,6 +17,10 @@ EXCLUDED_KEY = "__excluded__"
 FLAG_KEY = "__flag__"
 ANSWERED_CODE = "__answered__"
 EXEMPT = -1  # duration bucket of responses the speed rule does not apply to
+#: Answers of online responses quicker than this many seconds are counted per second.
+#: The cut-off (a third of the median) is below it whenever the median is under six
+#: minutes; above, the reader falls back to the rows (see results/tallies.py).
+FAST_HORIZON = 120
 _CHUNK = 400
 
 
@@ -31,11 +35,12 @@ def tally_keys(questionnaire, response: Response) -> list[tuple[str, str, str, s
     if response.exclusion is not None:
         return [(EXCLUDED_KEY, response.exclusion, "", "", EXEMPT)]
     answers = response.answers
-    # Only the per-response row keeps the duration (the histogram the median comes from);
-    # answers are counted over all durations, and the few too-fast responses are
-    # subtracted when reading.
-    keys = [(RESPONSE_KEY, "", "", "", duration_bucket(response))]
-    bucket = EXEMPT
+    # The per-response row keeps the exact duration (the histogram the median comes from);
+    # answers keep it only when it is short enough to ever be "too fast", so that the
+    # too-fast ones can be left out when reading without the rows multiplying.
+    duration = duration_bucket(response)
+    keys = [(RESPONSE_KEY, "", "", "", duration)]
+    bucket = duration if duration < FAST_HORIZON else EXEMPT
     if response.straightlining:
         keys.append((FLAG_KEY, "straightlining", "", "", bucket))
     groups = [(g, str(answers[g])) for g in GROUP_QUESTIONS if answers.get(g) not in (None, "")]

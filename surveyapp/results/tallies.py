@@ -36,20 +36,22 @@ class CampaignTallies:
     """The valid-response counts of one campaign, too-fast responses taken out."""
 
     def __init__(self, rows, too_fast_responses=(), questionnaire=None, cutoff_seconds=None, median_seconds=None):
+        """``rows``: the campaign's tally rows. ``too_fast_responses``: too-fast responses
+        whose answers were counted without their duration (only when the cut-off is above
+        FAST_HORIZON); their answers are subtracted."""
         self.cutoff_seconds = cutoff_seconds
         self.median_seconds = median_seconds
         self.too_fast = 0
         index: dict[str, Counter] = defaultdict(Counter)
         for question, code, group, value, duration, n in rows:
-            if question == RESPONSE_KEY:
-                if self._too_fast(duration):
+            if self._too_fast(duration):
+                if question == RESPONSE_KEY:
                     self.too_fast += n
-                    continue
-                duration = EXEMPT
+                continue
             index[question][(code, group, value)] += n
         if too_fast_responses:
-            for (question, code, group, value, _d), n in writes.count(questionnaire, too_fast_responses, -1).items():
-                if question != RESPONSE_KEY:
+            for (question, code, group, value, duration), n in writes.count(questionnaire, too_fast_responses, -1).items():
+                if question != RESPONSE_KEY and not self._too_fast(duration):
                     index[question][(code, group, value)] += n
         self._index = index
 
@@ -103,9 +105,12 @@ def load(session: Session, campaign_id: int, questionnaire,
     middle = median(durations)
     cutoff = float(Fraction(middle) * Fraction(too_fast_fraction)) if middle is not None else None
     fast = []
-    if cutoff is not None:
+    if cutoff is not None and cutoff > writes.FAST_HORIZON:
+        # Rare (median over six minutes): answers of responses between the horizon and the
+        # cut-off were counted without their duration; read those rows to subtract them.
         fast = session.exec(select(Response).where(
             Response.campaign_id == campaign_id, Response.channel == "qr", Response.exclusion.is_(None),
-            Response.speed_exempt.is_(False), Response.duration_seconds < cutoff,
+            Response.speed_exempt.is_(False), Response.duration_seconds >= writes.FAST_HORIZON,
+            Response.duration_seconds < cutoff,
         )).all()
     return CampaignTallies(rows, fast, questionnaire, cutoff, middle)

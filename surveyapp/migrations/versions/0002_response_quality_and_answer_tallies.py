@@ -58,6 +58,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('speed_exempt', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.drop_index(batch_op.f('ix_response_status'))
         batch_op.create_index('ix_response_campaign_serial', ['campaign_id', 'serial'], unique=False)
+        batch_op.create_index('ix_response_campaign_duration', ['campaign_id', 'duration_seconds'], unique=False)
     op.execute("UPDATE response SET exclusion = status_reason WHERE status = 'excluded'")
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.drop_column('status_reason')
@@ -69,6 +70,7 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column('status', sa.VARCHAR(length=16), nullable=False, server_default='valid'))
         batch_op.add_column(sa.Column('status_reason', sa.VARCHAR(length=32), nullable=True))
         batch_op.drop_index('ix_response_campaign_serial')
+        batch_op.drop_index('ix_response_campaign_duration')
         batch_op.create_index(batch_op.f('ix_response_status'), ['status'], unique=False)
         batch_op.drop_column('speed_exempt')
         batch_op.drop_column('exclusion')
