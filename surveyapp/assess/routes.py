@@ -90,35 +90,29 @@ def _response_or_404(response_id: int):
     return response
 
 
-@bp.route("/responses/<int:response_id>/exclude", methods=["POST"])
-def exclude(response_id: int):
+def _review(response_id: int, form, act, done: str):
+    """Carry out one review decision posted from the dashboard, then go back to it."""
     response = _response_or_404(response_id)
-    form = ExcludeForm()
     db = get_session()
     if form.validate_on_submit():
         questionnaire = questionnaire_by_hash(db, response.questionnaire_hash)
         try:
-            exclude_response(db, questionnaire, response, form.reason.data, form.note.data, current_user.id)
-            flash(f"问卷 #{response.id} 已剔除。", "info")
+            act(db, questionnaire, response, form)
+            flash(f"问卷 #{response.id} {done}。", "info")
         except ReviewError as exc:
             flash(str(exc), "error")
     else:
         flash("；".join(e for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("assess.dashboard", campaign_id=response.campaign_id, _anchor="review"))
+
+
+@bp.route("/responses/<int:response_id>/exclude", methods=["POST"])
+def exclude(response_id: int):
+    return _review(response_id, ExcludeForm(), lambda db, q, r, form: exclude_response(
+        db, q, r, form.reason.data, form.note.data, current_user.id), "已剔除")
 
 
 @bp.route("/responses/<int:response_id>/restore", methods=["POST"])
 def restore(response_id: int):
-    response = _response_or_404(response_id)
-    form = RestoreForm()
-    db = get_session()
-    if form.validate_on_submit():
-        questionnaire = questionnaire_by_hash(db, response.questionnaire_hash)
-        try:
-            restore_response(db, questionnaire, response, form.note.data, current_user.id)
-            flash(f"问卷 #{response.id} 已恢复为有效。", "info")
-        except ReviewError as exc:
-            flash(str(exc), "error")
-    else:
-        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("assess.dashboard", campaign_id=response.campaign_id, _anchor="review"))
+    return _review(response_id, RestoreForm(), lambda db, q, r, form: restore_response(
+        db, q, r, form.note.data, current_user.id), "已恢复为有效")
