@@ -516,3 +516,14 @@ def test_duplicate_section_name(tmp_path):
     )
     error = refused(tmp_path, text)
     assert (error.line, error.field) == (11, "sections[1].name")
+
+
+def test_serial_is_a_reserved_question_name(tmp_path):
+    path = tmp_path / "reserved.yaml"
+    path.write_text(
+        'name: r\nversion: "1"\ntitle: 测试\nnotice: 匿名\nestimated_minutes: 1\nsections:\n'
+        '  - name: s\n    label: 部分\n    questions:\n'
+        '      - name: serial\n        type: text\n        label: 编号\n', encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as caught:
+        load_questionnaire(path)
+    assert caught.value.line == 10 and "reserved" in str(caught.value)

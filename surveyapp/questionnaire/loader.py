@@ -21,6 +21,10 @@ from .model import (
 )
 from .yamlnodes import Context, MapReader, compose
 
+#: Names a question may not take: ``serial`` is the paper import's column for the number
+#: printed on a paper form.
+RESERVED_NAMES = frozenset({"serial"})
+
 TOP_KEYS = {"name", "version", "title", "title_en", "notice", "estimated_minutes", "choice_lists", "sections"}
 SECTION_KEYS = {"name", "label", "hint", "questions"}
 CHOICE_KEYS = {"name", "label", "label_en"}
@@ -154,6 +158,8 @@ class _Builder:
     def read_question(self, node, field: str, section: str) -> Question:
         q = self.ctx.as_map(node, field)
         name = q.identifier("name")
+        if name in RESERVED_NAMES:
+            raise q.error("name", f"'{name}' is reserved (the paper import's column for the form number)")
         if name in self.questions:
             raise q.error("name", f"duplicate question name '{name}' (first defined on line {self.questions[name].line})")
         q.rename(name)
