@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from fractions import Fraction
 
+from sqlalchemy import func, or_, true
 from sqlmodel import Session, select
 
 from ..models import AnswerTally, Response
@@ -93,17 +94,33 @@ class CampaignTallies:
 
 def load(session: Session, campaign_id: int, questionnaire,
          too_fast_fraction: Fraction = TOO_FAST_FRACTION) -> CampaignTallies:
-    rows = session.exec(
-        select(AnswerTally.question, AnswerTally.code, AnswerTally.group_question, AnswerTally.group_value,
-               AnswerTally.duration, AnswerTally.n)
-        .where(AnswerTally.campaign_id == campaign_id, AnswerTally.n != 0)
+    """Two queries: the duration histogram (for the median and the cut-off), then the
+    answer counts summed in SQL over the durations that are not too fast."""
+    histogram_rows = session.exec(
+        select(AnswerTally.duration, AnswerTally.n)
+        .where(AnswerTally.campaign_id == campaign_id, AnswerTally.question == RESPONSE_KEY, AnswerTally.n != 0)
     ).all()
     durations: Counter = Counter()
-    for question, _code, _group, _value, duration, n in rows:
-        if question == RESPONSE_KEY and duration != EXEMPT:
+    for duration, n in histogram_rows:
+        if duration != EXEMPT:
             durations[duration] += n
     middle = median(durations)
     cutoff = float(Fraction(middle) * Fraction(too_fast_fraction)) if middle is not None else None
+
+    kept = AnswerTally.duration < 0
+    if cutoff is not None:
+        kept = or_(kept, AnswerTally.duration >= cutoff)
+    else:
+        kept = true()
+    answer_rows = session.exec(
+        select(AnswerTally.question, AnswerTally.code, AnswerTally.group_question, AnswerTally.group_value,
+               func.sum(AnswerTally.n))
+        .where(AnswerTally.campaign_id == campaign_id, AnswerTally.question != RESPONSE_KEY, kept)
+        .group_by(AnswerTally.question, AnswerTally.code, AnswerTally.group_question, AnswerTally.group_value)
+    ).all()
+    rows = [(RESPONSE_KEY, "", "", "", duration, n) for duration, n in histogram_rows]
+    rows.extend((q, c, g, v, EXEMPT, int(n)) for q, c, g, v, n in answer_rows)
+
     fast = []
     if cutoff is not None and cutoff > writes.FAST_HORIZON:
         # Rare (median over six minutes): answers of responses between the horizon and the
