@@ -95,6 +95,7 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
     document["weighted"] = _weighted(tallies, questionnaire, circle, check.met)
     document["demand"] = _demand(tallies, questionnaire)
     document["walking"] = _walking(tallies, questionnaire)
+    document["distributions"] = _distributions(tallies, questionnaire)
     document.update(_pattern_statistics(session, campaign, questionnaire, tallies))
     return document
 
@@ -177,6 +178,27 @@ def _walking(tallies, questionnaire) -> list[dict]:
                          share_within_15=within / n)
             low, high = analysis.wilson_interval(within, n)
             entry.update(ci_low=low, ci_high=high)
+        result.append(entry)
+    return result
+
+
+def _distributions(tallies, questionnaire) -> list[dict]:
+    """Every tallied question with its valid answers per choice (the report's appendix)."""
+    result = []
+    for question in questionnaire.questions:
+        if question.type not in ("select_one", "likert5", "select_multiple", "integer"):
+            continue
+        counts = tallies.counts(question.name)
+        entry = {"name": question.name, "label": question.label, "type": question.type,
+                 "section": question.section, "counts": counts}
+        if question.type == "integer":
+            entry["choices"] = [[code, code] for code in sorted(counts, key=int)]
+        elif question.dynamic_choices:
+            entry["choices"] = [[code, code] for code in sorted(counts)]
+        else:
+            entry["choices"] = [[c.name, c.label] for c in question.choices_for(())]
+        entry["respondents"] = tallies.answered(question.name) if question.type == "select_multiple" \
+            else sum(counts.values())
         result.append(entry)
     return result
 
