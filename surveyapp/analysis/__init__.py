@@ -5,6 +5,7 @@ or numpy arrays and return frozen dataclasses whose ``to_dict()`` is plain
 JSON (floats, None instead of NaN/inf). Keeping this layer pure is what
 lets the numbers that decide a circle's subsidy be tested exhaustively.
 """
+from .comparison import TwoProportions, two_proportions
 from .breakdowns import Crosstab, GroupFigures, crosstab
 from .demand import DemandItem, DemandRanking, demand_ranking
 from .drivers import DriverItem, DriversResult, ImportancePerformance, IPAItem, importance_performance, key_drivers
@@ -18,7 +19,7 @@ from .sampling import (CommunityShare, CoverageResult, SampleCheck, advisory_sam
 from .weighting import PoststratWeights, WeightedRate, poststratification_weights, weighted_rate
 
 __all__ = [
-    "AlphaResult", "CommunityShare", "CoverageResult", "Crosstab", "DEFAULT_POINT_RULE", "DemandItem",
+    "AlphaResult", "TwoProportions", "two_proportions", "CommunityShare", "CoverageResult", "Crosstab", "DEFAULT_POINT_RULE", "DemandItem",
     "DemandRanking", "DriverItem", "DriversResult", "GroupFigures", "IPAItem", "ImportancePerformance",
     "Indicator", "PointRule", "PoststratWeights", "SampleCheck", "WeightedRate", "advisory_sample_size",
     "check_sample", "community_coverage", "cronbach_alpha", "crosstab", "demand_ranking", "effective_size",

@@ -5,6 +5,7 @@ autogenerate and the test fixtures rely on that).
 """
 from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate
 from .campaign import Campaign, CampaignStatus
+from .evaluation import Evaluation, IndicatorEntry, InventoryItem, RulesSnapshot
 from .questionnaire_snapshot import QuestionnaireSnapshot
 from .response import Channel, Exclusion, Response
 from .review import ResponseReview
@@ -13,5 +14,5 @@ from .user import Role, User
 
 __all__ = [
     "AnswerTally", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
-    "Community", "CommunityCreate", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
+    "Community", "CommunityCreate", "Evaluation", "IndicatorEntry", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
 ]

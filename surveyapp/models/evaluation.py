@@ -1,0 +1,74 @@
+"""One evaluation round of a circle: the inventory (有没有), the field-inspection facts of the
+ten service indicators (好不好), and the rules file that scores them.
+
+Points are never stored: they are computed from the facts by the rules snapshot the
+evaluation was opened with, so a score can always be re-derived and explained.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from .timeutil import utcnow
+
+
+class RulesSnapshot(SQLModel, table=True):
+    """The exact text of every rules file an evaluation was scored with, by hash."""
+
+    __tablename__ = "rules_snapshot"
+
+    content_hash: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=64, index=True)
+    version: str = Field(max_length=32)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    catalogue_source: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Evaluation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("circle_id", "round", name="uq_evaluation_circle_round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: int = Field(foreign_key="circle.id", index=True, ondelete="CASCADE")
+    round: int
+    rules_hash: str = Field(foreign_key="rules_snapshot.content_hash", max_length=64)
+    rules_name: str = Field(max_length=64)
+    rules_version: str = Field(max_length=32)
+    #: The resident campaign whose summary gives indicators #2 and #3.
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL")
+    evaluated_on: date = Field(default_factory=lambda: utcnow().date())
+    #: The circle's own score (自评) for the 有没有 table, kept apart from the assessor's.
+    self_presence_points: float | None = None
+    note: str = Field(default="", max_length=1000)
+    created_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class InventoryItem(SQLModel, table=True):
+    """One outlet type of the catalogue in this round: present or not, how many, evidence."""
+
+    __tablename__ = "inventory_item"
+
+    evaluation_id: int = Field(foreign_key="evaluation.id", primary_key=True, ondelete="CASCADE")
+    type_code: str = Field(primary_key=True, max_length=64)
+    present: bool = False
+    outlets: int = 0
+    evidence: str = Field(default="", max_length=1000)
+    source: str = Field(default="assessor", max_length=16)
+
+
+class IndicatorEntry(SQLModel, table=True):
+    """The facts the assessor found for one service indicator, and the circle's self score."""
+
+    __tablename__ = "indicator_entry"
+
+    evaluation_id: int = Field(foreign_key="evaluation.id", primary_key=True, ondelete="CASCADE")
+    indicator: str = Field(primary_key=True, max_length=32)
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    self_points: float | None = None
+    note: str = Field(default="", max_length=1000)
+    updated_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    updated_at: datetime = Field(default_factory=utcnow)
