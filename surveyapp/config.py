@@ -18,6 +18,8 @@ DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite file in the instance folder
     "BASE_URL": "http://127.0.0.1:5000",  # public address printed in links and QR codes
     "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
+    "RULES_DIR": str(PROJECT_ROOT / "rules"),  # scoring rules files, one per jurisdiction
+    "DEFAULT_RULES": "national",
     "QR_DIR": None,  # None: <instance>/qr
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://127.0.0.1:6379/0 beyond one process
     "SUBMIT_RATE_LIMIT": "20 per minute;300 per hour",
