@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import db, errors, extensions, questionnaires
+    from . import db, errors, extensions, questionnaires, timezones
     from .api import init_app as init_api
     from .assess import init_app as init_assess
     from .auth import init_app as init_auth
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.init_app(app)
     questionnaires.init_app(app)
     errors.init_app(app)
+    timezones.init_app(app)
     init_auth(app)
     init_collect(app)
     init_assess(app)

@@ -24,6 +24,7 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://127.0.0.1:6379/0 beyond one process
     "SUBMIT_RATE_LIMIT": "20 per minute;300 per hour",
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "TIMEZONE": "Asia/Shanghai",  # dates and times are shown in this zone
     "SAMPLE_RATE": 0.03,
     "TOO_FAST_FRACTION": "1/3",  # online answers faster than this share of the median are excluded
     "PROXY_FIX": 0,  # number of trusted proxies in front of the app (for real client addresses)

@@ -111,3 +111,13 @@ def test_campaign_keeps_its_questionnaire_when_the_file_changes(runner, db, app,
     token = db.get(Campaign, document["id"]).token
     html = app.test_client().get(f"/s/{token}").get_data(as_text=True)
     assert "测试问卷" in html and "改过的问卷" not in html
+
+
+def test_campaign_dates_are_read_in_china_time(runner, db):
+    circle_id = json.loads(create_circle(runner, "--json").stdout)["id"]
+    document = json.loads(runner.invoke(args=[
+        "campaign", "create", "--circle", str(circle_id), "--questionnaire", "mini",
+        "--opens", "2026-12-01", "--closes", "2026-12-31T18:00", "--json"]).stdout)
+    # midnight in Beijing is 16:00 UTC the day before
+    assert document["opens_at"] == "2026-11-30T16:00:00+00:00"
+    assert document["closes_at"] == "2026-12-31T10:00:00+00:00"

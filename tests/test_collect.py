@@ -163,7 +163,10 @@ def test_not_yet_open_campaign_says_when(client, db):
     later = make_campaign(db, circle, APP_QUESTIONNAIRES / "mini.yaml", opens_in_days=3, closes_in_days=30)
     html = client.get(f"/s/{later.token}").get_data(as_text=True)
     assert "还没有开始" in html
-    assert (utcnow() + timedelta(days=3)).strftime("%Y年%m月%d日") in html
+    from zoneinfo import ZoneInfo
+
+    opening = later.opens_at.astimezone(ZoneInfo("Asia/Shanghai"))  # shown in China time
+    assert opening.strftime("%Y年%m月%d日") in html
 
 
 def test_unknown_token_is_a_404_page_not_a_stack_trace(client):

@@ -124,3 +124,21 @@ def test_skip_logic_runs_in_the_browser(app, app_config, db, live_server, phone)
     follow_up.locator("textarea").fill("太远了")
     page.locator("#q-business_overall label.option.score-5").click()
     assert not follow_up.is_visible()
+
+
+def test_unavailable_pages_read_well_on_a_phone(app, db, live_server, phone):
+    from surveyapp.campaigns.operations import close_campaign
+
+    circle = make_circle(db, name="示例生活圈")
+    later = make_campaign(db, circle, PROJECT_QUESTIONNAIRES / "resident.yaml", opens_in_days=3)
+    closed = make_campaign(db, circle, PROJECT_QUESTIONNAIRES / "resident.yaml")
+    close_campaign(db, closed)
+    page = phone
+    for name, path, text in [("7-not-yet-open", f"/s/{later.token}", "还没有开始"),
+                             ("8-closed", f"/s/{closed.token}", "已经结束"),
+                             ("9-unknown", "/s/not-a-real-token", "找不到这份问卷")]:
+        page.goto(live_server + path)
+        shoot(page, name)
+        assert text in page.content()
+        # readable on a phone: nothing wider than the screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -19,21 +20,23 @@ campaign_cli = AppGroup("campaign", help="Survey campaigns.")
 
 
 def _date(value: str | None) -> datetime | None:
-    """A date or date-time as typed by an operator, read as UTC."""
+    """A date or date-time as typed by an operator, in local time (SURVEYAPP_TIMEZONE)."""
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"{value!r}: 请用 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM 格式") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return parsed.astimezone(timezone.utc)
 
 
 @campaign_cli.command("create")
 @click.option("--circle", "circle_id", required=True, type=int, help="Circle id.")
 @click.option("--questionnaire", "questionnaire_name", default="resident", show_default=True)
-@click.option("--opens", help="Opening date (UTC), default now.")
-@click.option("--closes", help="Closing date (UTC), default opening + --days.")
+@click.option("--opens", help="Opening date or date-time in local time, default now.")
+@click.option("--closes", help="Closing date or date-time in local time, default opening + --days.")
 @click.option("--days", type=click.IntRange(1, 366), default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def create_command(circle_id, questionnaire_name, opens, closes, days, as_json):
