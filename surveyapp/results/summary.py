@@ -25,7 +25,7 @@ BREAKDOWN_QUESTIONS = ("community", "age_band")
 AGE_QUESTION = "age_band"
 #: Groups smaller than this never show a figure (PIPL; DESIGN.md).
 MIN_GROUP = 5
-MAX_PATTERN_ROWS = 10000
+MAX_PATTERN_ROWS = 5000
 EXCLUSION_LABELS = {
     "incomplete": "未答完必答题", "outside": "不住在本生活圈", "duplicate": "重复提交",
     "too_fast": "答题时间过短", "straightlining": "所有细项同一答案（已确认）", "manual": "评价机构剔除",
