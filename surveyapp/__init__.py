@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import init_app as init_auth
     from .cli import init_app as init_cli
     from .collect import init_app as init_collect
+    from .evaluate import init_app as init_evaluate
 
     db.init_app(app)
     extensions.init_app(app)
@@ -47,5 +48,6 @@ def create_app(config: dict | None = None) -> Flask:
     init_collect(app)
     init_assess(app)
     init_api(app)
+    init_evaluate(app)
     init_cli(app)
     return app

@@ -1,0 +1,162 @@
+"""``surveyapp evaluation ...``: open a round, enter the inventory and facts, show the sheet."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlmodel import select
+
+from ..db import session_scope
+from ..models import Campaign, Circle, Evaluation
+from .facts_input import parse_fact
+from .operations import EvaluationError, open_evaluation, save_facts, save_inventory
+from .registry import UnknownRules, current_rules, rules_by_hash
+from .rules import RulesError
+from .service import circle_history, evaluation_sheet
+
+evaluation_cli = AppGroup("evaluation", help="Evaluations of circles on the two official tables.")
+
+
+def _fail(message: str):
+    raise click.ClickException(message)
+
+
+def _evaluation(session, evaluation_id: int) -> Evaluation:
+    evaluation = session.get(Evaluation, evaluation_id)
+    if evaluation is None:
+        _fail(f"评价 {evaluation_id} 不存在")
+    return evaluation
+
+
+@evaluation_cli.command("create")
+@click.option("--circle", "circle_id", required=True, type=int)
+@click.option("--campaign", "campaign_id", type=int, help="Resident campaign for indicators #2 and #3.")
+@click.option("--rules", "rules_name", help="Rules file name in RULES_DIR (default: SURVEYAPP_DEFAULT_RULES).")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Evaluation date, default today.")
+@click.option("--json", "as_json", is_flag=True)
+def create_command(circle_id, campaign_id, rules_name, on, as_json):
+    """Open the next evaluation round of a circle."""
+    with session_scope() as session:
+        circle = session.get(Circle, circle_id) or _fail(f"生活圈 {circle_id} 不存在")
+        campaign = None
+        if campaign_id is not None:
+            campaign = session.get(Campaign, campaign_id) or _fail(f"问卷调查 {campaign_id} 不存在")
+        try:
+            rules = current_rules(rules_name or current_app.config["DEFAULT_RULES"])
+            evaluation = open_evaluation(session, circle, rules, campaign, evaluated_on=on.date() if on else None)
+        except UnknownRules:
+            _fail(f"找不到评价规则 {rules_name}")
+        except RulesError as exc:
+            _fail(f"评价规则文件有误: {exc}")
+        except EvaluationError as exc:
+            _fail(str(exc))
+        document = {"id": evaluation.id, "circle": circle.id, "round": evaluation.round,
+                    "rules": {"name": rules.name, "version": rules.version, "hash": rules.content_hash}}
+    click.echo(json.dumps(document, ensure_ascii=False) if as_json else
+               f"已开始 {circle.name} 第 {document['round']} 轮评价 (id {document['id']})，规则 {rules.name} {rules.version}")
+
+
+@evaluation_cli.command("inventory")
+@click.option("--evaluation", "evaluation_id", required=True, type=int)
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help='JSON: {"convenience_store": {"outlets": 6, "evidence": "..."}, ...}')
+@click.option("--present", help="Comma-separated type codes present (one outlet each unless --file says more).")
+def inventory_command(evaluation_id, path, present):
+    """Replace a round's outlet-type inventory (有没有)."""
+    entries: dict = {}
+    if path:
+        try:
+            entries = json.loads(open(path, encoding="utf-8").read())
+        except (OSError, ValueError) as exc:
+            _fail(f"无法读取 {path}: {exc}")
+    for code in (present or "").split(","):
+        if code.strip():
+            entries.setdefault(code.strip(), {"present": True})
+    with session_scope() as session:
+        evaluation = _evaluation(session, evaluation_id)
+        rules = rules_by_hash(session, evaluation.rules_hash)
+        try:
+            save_inventory(session, evaluation, rules, entries)
+        except EvaluationError as exc:
+            _fail(str(exc))
+    click.echo(f"已保存 {len(entries)} 类业态")
+
+
+@evaluation_cli.command("facts")
+@click.option("--evaluation", "evaluation_id", required=True, type=int)
+@click.option("--indicator", required=True)
+@click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="A fact (repeatable).")
+@click.option("--self-points", type=float, help="The circle's self-assessment (自评) for this indicator.")
+def facts_command(evaluation_id, indicator, pairs, self_points):
+    """Enter the field-inspection facts of one service indicator."""
+    with session_scope() as session:
+        evaluation = _evaluation(session, evaluation_id)
+        rules = rules_by_hash(session, evaluation.rules_hash)
+        if indicator not in rules.indicator_keys:
+            _fail(f"未知指标 {indicator}，可选: {', '.join(rules.indicator_keys)}")
+        fields = {f.name: f for f in rules.indicator_fields(indicator)}
+        facts = {}
+        for pair in pairs:
+            name, sep, raw = pair.partition("=")
+            if not sep or name not in fields:
+                _fail(f"{pair!r}: 请写成 名称=值，名称可选: {', '.join(fields)}")
+            try:
+                value = parse_fact(fields[name], raw)
+            except ValueError as exc:
+                _fail(str(exc))
+            if value is not None:
+                facts[name] = value
+        circle = session.get(Circle, evaluation.circle_id)
+        try:
+            save_facts(session, evaluation, rules, indicator, facts, self_points, city_tier=circle.city_tier)
+        except EvaluationError as exc:
+            _fail(str(exc))
+    click.echo(f"已保存指标 {indicator} 的 {len(facts)} 项事实")
+
+
+@evaluation_cli.command("show")
+@click.option("--circle", "circle_id", required=True, type=int)
+@click.option("--round", "round_", type=int, help="Round number, default the latest.")
+@click.option("--json", "as_json", is_flag=True)
+def show_command(circle_id, round_, as_json):
+    """Every indicator's points and the outcome of one round."""
+    with session_scope() as session:
+        query = select(Evaluation).where(Evaluation.circle_id == circle_id)
+        query = query.where(Evaluation.round == round_) if round_ else query.order_by(Evaluation.round.desc())
+        evaluation = session.exec(query).first()
+        if evaluation is None:
+            _fail(f"生活圈 {circle_id} 没有{'第 %d 轮' % round_ if round_ else ''}评价")
+        sheet = evaluation_sheet(session, evaluation)
+    if as_json:
+        click.echo(json.dumps(sheet, ensure_ascii=False, allow_nan=False))
+        return
+    out = sheet["outcome"]
+    click.echo(f"{sheet['evaluation']['circle_name']} 第 {sheet['evaluation']['round']} 轮（规则 "
+               f"{sheet['rules']['name']} {sheet['rules']['version']}{'，含试行条款' if sheet['rules']['trial'] else ''}）")
+    click.echo(f"业态“有没有” {sheet['presence']['total']:g} 分")
+    for item in sheet["service"]["indicators"]:
+        click.echo(f"  {item['label']}: {item['points']:g} / {item['max_points']:g}")
+    click.echo(f"服务“好不好” {sheet['service']['total']:g} 分，{out['grade']['label']}")
+    click.echo(f"结果: {out['final_type']['label'] + ' ' + out['final_type']['stars_label'] if out['final_type'] else '不授予类型'}"
+               + (f"（{out['reason']}）" if out["reason"] else ""))
+
+
+@evaluation_cli.command("history")
+@click.option("--circle", "circle_id", required=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+def history_command(circle_id, as_json):
+    """Every round of a circle, with movement and the change in satisfaction."""
+    with session_scope() as session:
+        circle = session.get(Circle, circle_id) or _fail(f"生活圈 {circle_id} 不存在")
+        history = circle_history(session, circle)
+    if as_json:
+        click.echo(json.dumps(history, ensure_ascii=False, allow_nan=False))
+        return
+    for entry in history:
+        kind = entry["final_type"]["label"] if entry["final_type"] else "无类型"
+        click.echo(f"第 {entry['round']} 轮 {entry['evaluated_on']}: {kind}，有没有 {entry['presence_total']:g}，"
+                   f"好不好 {entry['service_total']:g}，{entry['grade']['label']}"
+                   + {"up": "（上升）", "down": "（下降）", "same": "（持平）", None: ""}[entry["movement"]])
