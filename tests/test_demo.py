@@ -50,3 +50,14 @@ def test_demo_command_prints_urls_without_serving(runner):
     assert result.exit_code == 0, result.output
     assert "http://survey.test/s/" in result.output
     assert "/staff/login" in result.output and "demo-assessor" in result.output
+
+
+def test_demo_has_an_earlier_round_with_its_own_survey(app, db):
+    from surveyapp.evaluation.service import circle_history
+
+    questionnaire = load_questionnaire(PROJECT_QUESTIONNAIRES / "resident.yaml")
+    with app.app_context():
+        result = seed_demo(db, questionnaire)
+        [first] = circle_history(db, result.circle)
+    assert first["round"] == 1 and first["final_type"]["label"] == "基础型" and first["stars"] == 3
+    assert first["service_total"] >= 70 and first["presence_total"] == 75

@@ -56,7 +56,7 @@ def _likert(rng: random.Random, latent: float, question) -> str:
 
 
 def generate(questionnaire, communities: list[tuple[str, int]], count: int, seed: int = 20261126,
-             start: datetime | None = None, incomplete: int = 0, dont_know_overall: float = 0.03):
+             start: datetime | None = None, incomplete: int = 0, mood: float = 0.0):
     """``count`` complete responses plus ``incomplete`` ones missing a required answer."""
     from ..questionnaire import validate_answers, visible_questions
 
@@ -68,7 +68,7 @@ def generate(questionnaire, communities: list[tuple[str, int]], count: int, seed
     for index in range(count + incomplete):
         community_index = rng.choices(range(len(names)), weights=weights)[0] if names else 0
         age_index = rng.choices(range(len(AGE_WEIGHTS)), weights=AGE_WEIGHTS)[0]
-        latent = rng.gauss(4.3, 0.6) + 0.08 * age_index - 0.25 * (community_index == len(names) - 1 and len(names) > 1)
+        latent = rng.gauss(4.3 + mood, 0.6) + 0.08 * age_index - 0.25 * (community_index == len(names) - 1 and len(names) > 1)
         raw: dict = {}
         for question in questionnaire.questions:
             if question.name not in {q.name for q in visible_questions(questionnaire, raw)}:
