@@ -9,7 +9,7 @@ from ..db import get_session
 from ..evaluation.facts_input import parse_fact
 from ..evaluation.operations import (EvaluationError, open_evaluation, save_facts, save_inventory,
                                      save_self_presence)
-from ..evaluation.registry import UnknownRules, current_rules, rules_by_hash
+from ..evaluation.registry import UnknownRules, available_rules, current_rules, rules_by_hash
 from ..evaluation.rules import RulesError
 from ..evaluation.service import circle_history, evaluation_sheet, inventory_rows
 from ..models import Campaign, Circle, Evaluation, IndicatorEntry
@@ -71,7 +71,9 @@ def circle(circle_id: int):
     form = NewEvaluationForm()
     form.campaign.choices = [("", "暂不关联")] + [(str(c.id), f"#{c.id} {c.questionnaire} v{c.questionnaire_version}")
                                                 for c in campaigns]
-    form.rules.choices = [(current_app.config["DEFAULT_RULES"], current_app.config["DEFAULT_RULES"])]
+    form.rules.choices = [(name, name) for name in available_rules()]
+    if request.method == "GET":
+        form.rules.data = current_app.config["DEFAULT_RULES"]
     if form.validate_on_submit():
         campaign = next((c for c in campaigns if str(c.id) == form.campaign.data), None)
         try:

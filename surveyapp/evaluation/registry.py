@@ -31,6 +31,13 @@ def rules_path(name: str) -> Path:
     return path
 
 
+def available_rules() -> list[str]:
+    """Names of the rules files in RULES_DIR (the default first)."""
+    default = current_app.config["DEFAULT_RULES"]
+    names = sorted(p.stem for p in Path(current_app.config["RULES_DIR"]).glob("*.yaml"))
+    return sorted(names, key=lambda name: name != default)
+
+
 def current_rules(name: str) -> Rules:
     """The rules as the file says now (raises RulesError when the file is bad)."""
     rules = load_rules(rules_path(name))
