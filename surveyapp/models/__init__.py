@@ -7,6 +7,7 @@ from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCrea
 from .campaign import Campaign, CampaignStatus
 from .evaluation import Evaluation, IndicatorEntry, InventoryItem, RulesSnapshot
 from .questionnaire_snapshot import QuestionnaireSnapshot
+from .report import IssuedReport
 from .response import Channel, Exclusion, Response
 from .review import ResponseReview
 from .tally import AnswerTally
@@ -14,5 +15,5 @@ from .user import Role, User
 
 __all__ = [
     "AnswerTally", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
-    "Community", "CommunityCreate", "Evaluation", "IndicatorEntry", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
+    "Community", "CommunityCreate", "Evaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
 ]

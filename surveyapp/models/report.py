@@ -1,0 +1,33 @@
+"""Issued reports: frozen bytes with what they were made from.
+
+Issuing freezes a report: its bytes, their SHA-256, a fingerprint of the data document it
+was rendered from, the rules version, who issued it and when. It can be downloaded again
+byte for byte; when the data moves on, the fingerprint says so.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, LargeBinary
+from sqlmodel import Field, SQLModel
+
+from .timeutil import utcnow
+
+
+class IssuedReport(SQLModel, table=True):
+    __tablename__ = "issued_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: campaign_report, evaluation_report, summary_sheet_pdf or summary_sheet_xlsx
+    kind: str = Field(max_length=32)
+    report_number: str = Field(max_length=64, unique=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True, ondelete="SET NULL")
+    evaluation_id: int | None = Field(default=None, foreign_key="evaluation.id", index=True, ondelete="SET NULL")
+    media_type: str = Field(max_length=100)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str = Field(max_length=64)
+    data_fingerprint: str = Field(max_length=64)
+    rules_version: str | None = Field(default=None, max_length=100)
+    issued_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    issued_by_name: str = Field(default="", max_length=64)
+    issued_at: datetime = Field(default_factory=utcnow)
