@@ -1,0 +1,97 @@
+"""Render time and file size of the campaign report (评价报告), for the demo summary (622 valid
+questionnaires) and for the same summary scaled to about 20,000 responses.
+
+The report is built from counts, so its size must not grow with the number of responses: the
+scaled run checks that (pages and bytes within a few percent of the demo's).
+
+    .venv/bin/python bench/report_bench.py [--repeat 3] [--out DIR]
+
+Prints the figures; asserts nothing about time (DESIGN.md: timing is never a test).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reports import campaign_report  # noqa: E402
+
+SUMMARY = ROOT / "tests" / "data" / "demo-summary.json"
+#: Keys whose values are numbers of people (or questionnaires): scaled with the sample.
+COUNT_KEYS = {"population", "required", "valid", "shortfall", "answered", "satisfied", "dont_know", "respondents",
+              "observed", "expected", "count", "within_15_minutes", "n", "events", "dropped", "rows",
+              "effective_size", "flagged_straightlining"}
+#: Mappings whose values are all counts.
+COUNT_MAPS = {"excluded", "counts", "channels"}
+
+
+def scale_counts(node, factor: float, key: str | None = None):
+    """A copy of ``node`` with every count multiplied by ``factor`` (rates and intervals unchanged)."""
+    if isinstance(node, dict):
+        if key in COUNT_MAPS:
+            return {k: round(v * factor) if isinstance(v, (int, float)) else v for k, v in node.items()}
+        return {k: scale_counts(v, factor, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [scale_counts(v, factor, key) for v in node]
+    if key in COUNT_KEYS and isinstance(node, (int, float)) and not isinstance(node, bool):
+        return round(node * factor) if isinstance(node, int) else node * factor
+    return node
+
+
+def pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf)) or -1
+
+
+def run(summary: dict, repeat: int) -> tuple[list[float], bytes]:
+    options = dict(circle={"name": summary["campaign"].get("circle_name", "示例生活圈"),
+                           "population": summary["sample"]["population"]},
+                   assessor="某某评价咨询有限公司", report_number="PJ-2026-0001", issued_on=date(2026, 12, 28),
+                   fingerprint="0" * 64, questionnaire_title="一刻钟便民生活圈居民满意度调查")
+    times, pdf = [], b""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        pdf = campaign_report(summary, **options)
+        times.append(time.perf_counter() - start)
+    return times, pdf
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--factor", type=float, default=32.2,
+                        help="scale factor of the large run (622 × 32.2 ≈ 20,000)")
+    parser.add_argument("--out", type=Path, help="write the PDFs here")
+    args = parser.parse_args()
+
+    with open(SUMMARY, encoding="utf-8") as f:
+        demo = json.load(f)
+    large = scale_counts(copy.deepcopy(demo), args.factor)
+    results = {}
+    for name, summary in (("demo", demo), ("scaled", large)):
+        times, pdf = run(summary, args.repeat)
+        results[name] = (times, pdf)
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / f"report-{name}.pdf").write_bytes(pdf)
+        print(f"{name:>7}: valid={summary['sample']['valid']:>6}  render min {min(times):.2f} s, "
+              f"median {statistics.median(times):.2f} s (n={len(times)})  size {len(pdf) / 1024:.0f} KiB")
+    demo_size, large_size = len(results["demo"][1]), len(results["scaled"][1])
+    growth = large_size / demo_size - 1
+    print(f"size growth 600 → 20,000 responses: {growth:+.1%}")
+    print(f"targets for 600: < 5 s -> {'ok' if min(results['demo'][0]) < 5 else 'MISSED'}; "
+          f"< 2 MB -> {'ok' if demo_size < 2 * 1024 * 1024 else 'MISSED'}; "
+          f"size independent of responses -> {'ok' if abs(growth) < 0.05 else 'CHECK'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""The QR poster: an A4 page to print and tape to a gate or a notice board.
+
+Large type for older residents: the circle's name, why and how in one line, the QR code (segno,
+vector SVG as a ``data:`` URI), "匿名填写", the closing date, and the link for those who type it.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from surveyapp.campaigns.qr import qr_code
+from surveyapp.charts import display_width
+
+from .rendering import chinese_date, pdf_timestamp, render_pdf
+
+#: Display columns (CJK = 2) that fit on one line of the printable width at each name size.
+NAME_SIZES = ((20, 44), (28, 34), (40, 26), (60, 20))
+
+
+def _name_size(name: str) -> int:
+    """Point size of the circle's name: as large as fits on (at most) two lines."""
+    width = display_width(name)
+    for cols, size in NAME_SIZES:
+        if width <= cols:
+            return size
+    return 16
+
+
+def qr_poster(*, circle_name: str, url: str, closes_on: date | None, questionnaire_title: str,
+              url_fetcher=None) -> bytes:
+    """An A4 PDF poster inviting residents to scan the campaign's QR code (one page)."""
+    qr = qr_code(url)
+    context = {
+        "doc": {"title": f"{circle_name} 调查二维码",
+                "author": circle_name,
+                # A poster has no issue date of its own: date it by the campaign's closing day (or
+                # leave the date out), never by the clock, so the same input gives the same bytes.
+                "created": pdf_timestamp(closes_on) if closes_on else None},
+        "circle_name": circle_name,
+        "name_size": _name_size(circle_name),
+        "url": url,
+        "qr": qr.svg_data_uri(scale=10, border=4, dark="#000000", light="#ffffff"),
+        "closes_on": chinese_date(closes_on) if closes_on else None,
+        "title": questionnaire_title,
+    }
+    identifier = hashlib.sha256(f"{circle_name}|{url}".encode()).hexdigest()[:32]
+    return render_pdf("poster.html", context, identifier=identifier, url_fetcher=url_fetcher)

@@ -1,0 +1,171 @@
+"""The 汇总表 (summary sheet) of a campaign: one A4 page (PDF) and a spreadsheet (XLSX).
+
+The spreadsheet is a flat table (a header row, one row per scored indicator, then the detail
+items) so that a city can stack the sheets of all its circles. Every text cell goes through
+:func:`neutralise` (formula injection); numbers stay numbers, with percentage formats.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .campaign import _indicator_cards, _local_date, _num, _sample, count_text
+from .rendering import chinese_date, pdf_timestamp, render_pdf
+
+#: A text cell starting with one of these is read as a formula (or DDE) by spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A value safe to put in a spreadsheet cell.
+
+    Strings starting with ``= + - @``, tab or CR get a leading single quote (``'=1+1``), so they are
+    stored and shown as text, never evaluated; characters a worksheet cannot hold (most C0
+    controls) are dropped. Numbers, booleans, dates and None are returned unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if text.startswith(FORMULA_TRIGGERS):
+        text = "'" + text
+    return text
+
+
+def _sheet_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], assessor: str, report_number: str,
+                   issued_on: date, fingerprint: str | None, rules_trial: bool,
+                   questionnaire_title: str | None = None) -> dict:
+    campaign = summary.get("campaign") or {}
+    circle_name = circle.get("name") or campaign.get("circle_name") or "—"
+    opens, closes = _local_date(campaign.get("opens_at")), _local_date(campaign.get("closes_at"))
+    return {
+        "doc": {"title": f"{circle_name} 汇总表", "author": assessor, "created": pdf_timestamp(issued_on)},
+        "circle": {"name": circle_name,
+                   "population": count_text(circle.get("population") or summary["sample"].get("population"))},
+        "campaign": {"id": campaign.get("id"), "questionnaire": campaign.get("questionnaire"),
+                     "title": questionnaire_title, "version": campaign.get("version"),
+                     "fieldwork": f"{chinese_date(opens)} 至 {chinese_date(closes) if closes else '未设截止日期'}"
+                     if opens else "—"},
+        "assessor": assessor, "report_number": report_number, "issued_on": chinese_date(issued_on),
+        "fingerprint": fingerprint, "rules_trial": rules_trial,
+        "sample": _sample(summary), "cards": _indicator_cards(summary),
+    }
+
+
+def summary_sheet_pdf(summary: dict, *, circle: dict, assessor: str, report_number: str, issued_on: date,
+                      fingerprint: str | None = None, rules_trial: bool = True,
+                      questionnaire_title: str | None = None, url_fetcher=None) -> bytes:
+    """The 汇总表 as one A4 page of PDF (same arguments → same bytes)."""
+    context = _sheet_context(summary, circle=circle, assessor=assessor, report_number=report_number,
+                             issued_on=issued_on, fingerprint=fingerprint, rules_trial=rules_trial,
+                             questionnaire_title=questionnaire_title)
+    return render_pdf("summary_sheet.html", context, url_fetcher=url_fetcher)
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+HEADER = ("生活圈", "服务人口", "调查编号", "问卷", "问卷版本", "调查开始", "调查截止", "要求样本量", "有效样本量",
+          "样本达标", "指标", "类别", "有效回答", "满意人数", "不清楚", "满意率", "95%置信下限", "95%置信上限",
+          "临界", "得分", "满分", "评价机构", "报告编号", "报告日期", "数据指纹", "评分规则")
+PERCENT_COLUMNS = {"满意率", "95%置信下限", "95%置信上限"}
+WIDTHS = {"生活圈": 18, "指标": 34, "问卷": 12, "评价机构": 24, "报告编号": 16, "数据指纹": 24, "类别": 10,
+          "调查开始": 12, "调查截止": 12, "报告日期": 12}
+
+
+def _row(base: list, label: Any, kind: str, item: Mapping[str, Any], points: Any, max_points: Any,
+         tail: list) -> list:
+    rate, low, high = _num(item.get("rate")), _num(item.get("ci_low")), _num(item.get("ci_high"))
+    return base + [label, kind, _num(item.get("answered")), _num(item.get("satisfied")), _num(item.get("dont_know")),
+                   rate, low, high, "是" if item.get("borderline") else "否", points, max_points] + tail
+
+
+def _as_number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_number: str, issued_on: date,
+                       fingerprint: str | None = None, rules_trial: bool = True) -> bytes:
+    """The 汇总表 as an XLSX workbook: a header row, the two scored indicators, then the detail items.
+
+    Text cells are neutralised against formula injection; counts are integers, rates are numbers
+    in [0, 1] formatted as percentages. The same arguments give the same bytes (document dates
+    from ``issued_on``, fixed timestamps inside the zip).
+    """
+    campaign = summary.get("campaign") or {}
+    sample = summary["sample"]
+    opens, closes = _local_date(campaign.get("opens_at")), _local_date(campaign.get("closes_at"))
+    base = [circle.get("name") or campaign.get("circle_name"),
+            _as_number(_num(circle.get("population") or sample.get("population"))),
+            campaign.get("id"), campaign.get("questionnaire"), campaign.get("version"), opens, closes,
+            _as_number(_num(sample.get("required"))), _as_number(_num(sample.get("valid"))),
+            "是" if sample.get("met") else "否"]
+    tail = [assessor, report_number, issued_on, fingerprint or "", "试行" if rules_trial else "正式"]
+    rows = []
+    for item in (summary.get("indicators") or {}).values():
+        rows.append(_row(base, item.get("label"), "评分指标", item, _as_number(_num(item.get("points"))),
+                         _as_number(_num(item.get("max_points"))), tail))
+    for item in summary.get("details") or []:
+        kind = {"business_detail": "业态细项", "service_detail": "服务细项"}.get(item.get("group"), "细项")
+        rows.append(_row(base, item.get("label"), kind, item, None, None, tail))
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "汇总表"
+    sheet.append([neutralise(h) for h in HEADER])
+    for row in rows:
+        sheet.append([neutralise(_as_number(v) if isinstance(v, float) else v) for v in row])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="F2F2F2")
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for index, name in enumerate(HEADER, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = WIDTHS.get(name, max(10, 2 * len(name) + 2))
+        for cell in sheet[letter][1:]:
+            if name in PERCENT_COLUMNS and isinstance(cell.value, (int, float)):
+                cell.number_format = "0.0%"
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                cell.number_format = "#,##0"
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{len(rows) + 1}"
+
+    stamp = datetime.combine(issued_on, time(0, 0))
+    workbook.properties.creator = neutralise(assessor)
+    workbook.properties.title = neutralise(f"{base[0]} 汇总表")
+    workbook.properties.created = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _fix_zip(buffer.getvalue(), stamp)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _fix_zip(data: bytes, stamp: datetime) -> bytes:
+    """Make the workbook reproducible: openpyxl stamps "now" into docProps/core.xml and the zip
+    entries; use ``stamp`` for both."""
+    out = io.BytesIO()
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _MODIFIED.sub(rb"\g<1>" + iso + rb"\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, body)
+    return out.getvalue()
