@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask
-
 from .config import PROJECT_ROOT, load_settings
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the app. ``config`` overrides the environment (tests pass their own)."""
+def create_app(config: dict | None = None):
+    """Build the app. ``config`` overrides the environment (tests pass their own).
+
+    Flask is imported here, not at the top, so that the pure parts (questionnaire,
+    analysis, charts, reports) can be imported without it."""
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_path=os.environ.get("SURVEYAPP_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
@@ -38,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import init_app as init_cli
     from .collect import init_app as init_collect
     from .evaluate import init_app as init_evaluate
+    from .reporting import init_app as init_reporting
 
     db.init_app(app)
     extensions.init_app(app)
@@ -49,5 +53,6 @@ def create_app(config: dict | None = None) -> Flask:
     init_assess(app)
     init_api(app)
     init_evaluate(app)
+    init_reporting(app)
     init_cli(app)
     return app

@@ -140,6 +140,7 @@ def test_too_fast_is_under_a_third_of_the_median_online_time(db, campaign, quest
     item = doc["indicators"]["business_satisfaction"]
     assert (item["answered"], item["satisfied"]) == (14, 11)
     assert doc["sample"]["coverage"]["communities"][0]["observed"] == 14  # the fast one left out there too
+    assert doc["campaign"]["channels"] == {"qr": 11, "paper": 3}
 
 
 def test_too_fast_when_the_median_is_long(db, campaign, questionnaire):

@@ -16,6 +16,7 @@ from ..responses.operations import ReviewError, exclude_response, restore_respon
 from ..results.figures import summary_figures
 from ..results.review import REVIEW_LIMIT, review_history, review_items
 from ..results.service import summary_for
+from ..reporting.routes import issued_reports
 from .forms import ExcludeForm, RestoreForm
 
 bp = Blueprint("assess", __name__, url_prefix="/staff")
@@ -77,6 +78,7 @@ def dashboard(campaign_id: int):
         review=items, review_truncated=truncated, review_limit=REVIEW_LIMIT,
         history=review_history(db, [i.response.id for i in items]),
         exclude_form=ExcludeForm(), restore_form=RestoreForm(), now=utcnow(),
+        issued=issued_reports(db, campaign_id=campaign.id),
         url=public_url(current_app.config["BASE_URL"], campaign.token),
     )
 

@@ -13,6 +13,7 @@ from ..evaluation.registry import UnknownRules, available_rules, current_rules, 
 from ..evaluation.rules import RulesError
 from ..evaluation.service import circle_history, evaluation_sheet, inventory_rows
 from ..models import Campaign, Circle, Evaluation, IndicatorEntry
+from ..reporting.routes import issued_reports
 from .forms import NewEvaluationForm, indicator_form, inventory_form
 
 bp = Blueprint("evaluate", __name__, url_prefix="/staff")
@@ -90,8 +91,9 @@ def circle(circle_id: int):
 @bp.route("/evaluations/<int:evaluation_id>")
 def sheet(evaluation_id: int):
     evaluation = _evaluation_or_404(evaluation_id)
-    return render_template("evaluate/sheet.html", evaluation=evaluation,
-                           sheet=evaluation_sheet(get_session(), evaluation))
+    db = get_session()
+    return render_template("evaluate/sheet.html", evaluation=evaluation, sheet=evaluation_sheet(db, evaluation),
+                           issued=issued_reports(db, evaluation_id=evaluation.id))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/inventory", methods=["GET", "POST"])

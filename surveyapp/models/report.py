@@ -6,7 +6,7 @@ byte for byte; when the data moves on, the fingerprint says so.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
@@ -30,4 +30,6 @@ class IssuedReport(SQLModel, table=True):
     rules_version: str | None = Field(default=None, max_length=100)
     issued_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     issued_by_name: str = Field(default="", max_length=64)
+    #: The date printed on the report (local date of issue).
+    issued_on: date
     issued_at: datetime = Field(default_factory=utcnow)

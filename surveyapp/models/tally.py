@@ -11,7 +11,8 @@ responses add up some thousands of rows instead of parsing a million JSON docume
 
 Pseudo-questions: ``__response__`` (one per counted response), ``__excluded__`` (one per
 excluded response, code = reason, counted whatever the duration), ``__flag__`` (code
-``straightlining``: counted responses flagged for the assessor), and for multi-select
+``straightlining``: counted responses flagged for the assessor), ``__channel__`` (code
+``qr`` or ``paper``), and for multi-select
 questions the code ``__answered__`` (respondents who answered it at all).
 """
 from __future__ import annotations

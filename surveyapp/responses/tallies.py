@@ -15,6 +15,7 @@ TALLIED_TYPES = ("select_one", "likert5", "integer", "select_multiple")
 RESPONSE_KEY = "__response__"
 EXCLUDED_KEY = "__excluded__"
 FLAG_KEY = "__flag__"
+CHANNEL_KEY = "__channel__"
 ANSWERED_CODE = "__answered__"
 EXEMPT = -1  # duration bucket of responses the speed rule does not apply to
 #: Answers of online responses quicker than this many seconds are counted per second.
@@ -41,6 +42,7 @@ def tally_keys(questionnaire, response: Response) -> list[tuple[str, str, str, s
     duration = duration_bucket(response)
     keys = [(RESPONSE_KEY, "", "", "", duration)]
     bucket = duration if duration < FAST_HORIZON else EXEMPT
+    keys.append((CHANNEL_KEY, response.channel, "", "", bucket))
     if response.straightlining:
         keys.append((FLAG_KEY, "straightlining", "", "", bucket))
     groups = [(g, str(answers[g])) for g in GROUP_QUESTIONS if answers.get(g) not in (None, "")]

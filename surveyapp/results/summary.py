@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from .. import analysis
 from ..models import Campaign, Circle, Community, Response
 from ..responses.quality import COMMUNITY_QUESTION, SCORED_INDICATORS, detail_items
+from ..responses.tallies import CHANNEL_KEY
 from .tallies import TOO_FAST_FRACTION, CampaignTallies, load
 
 INDICATOR_LABELS = {"business_satisfaction": "业态满意", "service_satisfaction": "服务满意"}
@@ -30,6 +31,10 @@ EXCLUSION_LABELS = {
     "incomplete": "未答完必答题", "outside": "不住在本生活圈", "duplicate": "重复提交",
     "too_fast": "答题时间过短", "straightlining": "所有细项同一答案（已确认）", "manual": "评价机构剔除",
 }
+
+
+def _has(questionnaire, name: str) -> bool:
+    return any(q.name == name for q in questionnaire.questions)
 
 
 def overall_question(questionnaire, indicator: str):
@@ -71,13 +76,14 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
         return document
 
     communities = session.exec(select(Community).where(Community.circle_id == circle.id)).all()
-    if communities and questionnaire.question(COMMUNITY_QUESTION) is not None:
+    if communities and _has(questionnaire, COMMUNITY_QUESTION):
         observed = tallies.counts(COMMUNITY_QUESTION)
         coverage = analysis.community_coverage(
             {c.name: observed.get(c.name, 0) for c in communities}, {c.name: c.population for c in communities})
         sample["coverage"] = coverage.to_dict()
     document["campaign"].update({
-        "circle_name": circle.name, "hash": campaign.questionnaire_hash,
+        "circle_name": circle.name, "hash": campaign.questionnaire_hash, "title": questionnaire.title,
+        "channels": tallies.counts(CHANNEL_KEY),
         "opens_at": campaign.opens_at.isoformat(), "closes_at": campaign.closes_at.isoformat() if campaign.closes_at else None,
     })
     document["quality"] = {
@@ -111,7 +117,7 @@ def _detail(tallies, question, population) -> dict:
 
 def _group_label(questionnaire, group_question: str, value: str) -> str:
     question = questionnaire.question(group_question)
-    if question is None or question.dynamic_choices:
+    if question.dynamic_choices:
         return value
     return question.choice_label(value) or value
 
@@ -124,7 +130,7 @@ def _breakdowns(tallies, questionnaire) -> dict:
             continue
         result[indicator] = {}
         for group_question in BREAKDOWN_QUESTIONS:
-            if questionnaire.question(group_question) is None:
+            if not _has(questionnaire, group_question):
                 continue
             groups = tallies.grouped(question.name, group_question)
             table = analysis.crosstab(groups, question.satisfied, question.dont_know, min_group=MIN_GROUP).to_dict()
@@ -135,7 +141,7 @@ def _breakdowns(tallies, questionnaire) -> dict:
 
 
 def _weighted(tallies, questionnaire, circle, sample_met) -> dict | None:
-    if not circle.age_structure or questionnaire.question(AGE_QUESTION) is None:
+    if not circle.age_structure or not _has(questionnaire, AGE_QUESTION):
         return None
     sample_counts = tallies.counts(AGE_QUESTION)
     try:

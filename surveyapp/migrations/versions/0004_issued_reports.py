@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('rules_version', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('issued_by', sa.Integer(), nullable=True),
     sa.Column('issued_by_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
     sa.Column('issued_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['evaluation_id'], ['evaluation.id'], ondelete='SET NULL'),
