@@ -41,7 +41,7 @@ def load(url: str, size: int) -> int:
     from surveyapp.demo.seed import DEMO_COMMUNITIES
     from surveyapp.demo.synthetic import generate
     from surveyapp.migrations import upgrade_database
-    from surveyapp.models import Circle, CircleCreate, CommunityCreate, Response
+    from surveyapp.models import CircleCreate, CommunityCreate, Response
     from surveyapp.questionnaires import current_questionnaire
     from surveyapp.campaigns.operations import open_campaign
     from surveyapp.circles.operations import create_circle

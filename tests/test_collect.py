@@ -1,14 +1,12 @@
 """The resident's journey: notice → form → thanks, and every way it can go wrong."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from surveyapp.campaigns.operations import close_campaign
 from surveyapp.models import Response
-from surveyapp.models.timeutil import utcnow
 
 from .conftest import csrf_token
 from .helpers import APP_QUESTIONNAIRES, make_campaign, make_circle

@@ -3,8 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify
 from flask_login import current_user
 
-from ..auth.users import visible_circle_ids
-from ..campaigns.queries import visible_campaign
+from ..auth.access import campaign_or_404
 from ..db import get_session
 from ..results.service import summary_for
 
@@ -20,8 +19,5 @@ def _require_staff():
 
 @bp.route("/campaigns/<int:campaign_id>/summary")
 def campaign_summary(campaign_id: int):
-    db = get_session()
-    campaign = visible_campaign(db, campaign_id, visible_circle_ids(db, current_user))
-    if campaign is None:
-        abort(404)
-    return jsonify(summary_for(db, campaign))
+    campaign = campaign_or_404(campaign_id)
+    return jsonify(summary_for(get_session(), campaign))

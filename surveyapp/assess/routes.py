@@ -4,9 +4,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask import Response as HttpResponse
 from flask_login import current_user, login_required
 
+from ..auth.access import campaign_or_404
 from ..auth.users import visible_circle_ids
 from ..campaigns.qr import public_url, qr_png, qr_svg
-from ..campaigns.queries import campaign_rows, visible_campaign
+from ..campaigns.queries import campaign_rows
 from ..circles.queries import get_circle
 from ..db import get_session
 from ..models import Response
@@ -41,17 +42,9 @@ def campaigns():
     )
 
 
-def _campaign_or_404(campaign_id: int):
-    db = get_session()
-    campaign = visible_campaign(db, campaign_id, visible_circle_ids(db, current_user))
-    if campaign is None:
-        abort(404)
-    return campaign
-
-
 @bp.route("/campaigns/<int:campaign_id>/qr.<kind>")
 def campaign_qr(campaign_id: int, kind: str):
-    campaign = _campaign_or_404(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     url = public_url(current_app.config["BASE_URL"], campaign.token)
     if kind == "svg":
         body, mimetype = qr_svg(url), "image/svg+xml"
@@ -67,7 +60,7 @@ def campaign_qr(campaign_id: int, kind: str):
 
 @bp.route("/campaigns/<int:campaign_id>")
 def dashboard(campaign_id: int):
-    campaign = _campaign_or_404(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     db = get_session()
     summary = summary_for(db, campaign)
     items, truncated = review_items(db, campaign.id, summary["quality"]["too_fast_cutoff_seconds"])
@@ -88,7 +81,7 @@ def _response_or_404(response_id: int):
     response = db.get(Response, response_id)
     if response is None:
         abort(404)
-    _campaign_or_404(response.campaign_id)
+    campaign_or_404(response.campaign_id)
     return response
 
 

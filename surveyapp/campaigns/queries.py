@@ -27,10 +27,3 @@ def campaign_by_token(session: Session, token: str) -> Campaign | None:
     if not token or len(token) > 64:
         return None
     return session.exec(select(Campaign).where(Campaign.token == token)).first()
-
-
-def visible_campaign(session: Session, campaign_id: int, circle_ids: list[int] | None) -> Campaign | None:
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None or (circle_ids is not None and campaign.circle_id not in circle_ids):
-        return None
-    return campaign

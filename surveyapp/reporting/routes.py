@@ -6,9 +6,8 @@ from sqlmodel import select
 
 import reports
 
-from ..auth.users import can_see_circle, visible_circle_ids
+from ..auth.access import campaign_or_404, evaluation_or_404
 from ..campaigns.qr import public_url
-from ..campaigns.queries import visible_campaign
 from ..circles.queries import get_circle
 from ..db import get_session
 from ..models import Campaign, Evaluation, IssuedReport
@@ -26,22 +25,6 @@ def _require_login():
     """Every report is for signed-in staff."""
 
 
-def _campaign_or_404(campaign_id: int):
-    db = get_session()
-    campaign = visible_campaign(db, campaign_id, visible_circle_ids(db, current_user))
-    if campaign is None:
-        abort(404)
-    return campaign
-
-
-def _evaluation_or_404(evaluation_id: int) -> Evaluation:
-    db = get_session()
-    evaluation = db.get(Evaluation, evaluation_id)
-    if evaluation is None or not can_see_circle(db, current_user, evaluation.circle_id):
-        abort(404)
-    return evaluation
-
-
 def _file(content: bytes, media_type: str, name: str, inline: bool = True) -> Response:
     disposition = "inline" if inline else "attachment"
     from urllib.parse import quote
@@ -56,7 +39,7 @@ def preview(campaign_id: int, kind: str):
     """The report as the data stands now, marked 预览（未签发）."""
     if kind not in ("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx"):
         abort(404)
-    campaign = _campaign_or_404(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     data = report_data(get_session(), campaign)
     content = render(kind, data, report_number=PREVIEW_NUMBER, issued_on=local_today(),
                      assessor=current_user.display_name, data_fingerprint=fingerprint(data))
@@ -66,7 +49,7 @@ def preview(campaign_id: int, kind: str):
 
 @bp.route("/campaigns/<int:campaign_id>/poster.pdf")
 def poster(campaign_id: int):
-    campaign = _campaign_or_404(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     circle = get_circle(get_session(), campaign.circle_id)
     questionnaire = questionnaire_by_hash(get_session(), campaign.questionnaire_hash)
     content = reports.qr_poster(circle_name=circle.name, url=public_url(current_app.config["BASE_URL"], campaign.token),
@@ -76,7 +59,7 @@ def poster(campaign_id: int):
 
 @bp.route("/campaigns/<int:campaign_id>/reports", methods=["POST"])
 def issue_campaign(campaign_id: int):
-    campaign = _campaign_or_404(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     kind = request.form.get("kind", "campaign_report")
     if kind not in ("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx"):
         abort(400)
@@ -88,7 +71,7 @@ def issue_campaign(campaign_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/reports", methods=["POST"])
 def issue_evaluation(evaluation_id: int):
-    evaluation = _evaluation_or_404(evaluation_id)
+    evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
     try:
         campaign = evaluation_campaign(db, evaluation)
@@ -108,7 +91,7 @@ def download(report_id: int):
     issued = db.get(IssuedReport, report_id)
     if issued is None or issued.campaign_id is None:
         abort(404)
-    _campaign_or_404(issued.campaign_id)
+    campaign_or_404(issued.campaign_id)
     return _file(issued.content, issued.media_type, download_name(issued),
                  inline=issued.media_type == "application/pdf")
 

@@ -1,0 +1,31 @@
+"""The one rule for staff pages: an object of a circle the signed-in user may not see does
+not exist for them (404, never 403, so ids reveal nothing)."""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+
+from ..db import get_session
+from ..models import Campaign, Circle, Evaluation
+from .users import can_see_circle
+
+
+def circle_or_404(circle_id: int) -> Circle:
+    circle = get_session().get(Circle, circle_id)
+    if circle is None or not can_see_circle(get_session(), current_user, circle.id):
+        abort(404)
+    return circle
+
+
+def campaign_or_404(campaign_id: int) -> Campaign:
+    campaign = get_session().get(Campaign, campaign_id)
+    if campaign is None or not can_see_circle(get_session(), current_user, campaign.circle_id):
+        abort(404)
+    return campaign
+
+
+def evaluation_or_404(evaluation_id: int) -> Evaluation:
+    evaluation = get_session().get(Evaluation, evaluation_id)
+    if evaluation is None or not can_see_circle(get_session(), current_user, evaluation.circle_id):
+        abort(404)
+    return evaluation
