@@ -49,6 +49,15 @@ def app_config(tmp_path, database_url) -> dict:
 
 
 @pytest.fixture
+def app_questionnaires(app_config):
+    """Serve the small test questionnaires (tests/data/app_questionnaires) instead of the
+    project's; use with ``pytestmark = pytest.mark.usefixtures("app_questionnaires")``."""
+    from .helpers import APP_QUESTIONNAIRES
+
+    app_config["QUESTIONNAIRE_DIR"] = str(APP_QUESTIONNAIRES)
+
+
+@pytest.fixture
 def make_app(app_config):
     """Build extra apps on the test database (e.g. with other settings); all are disposed."""
     made = []

@@ -14,10 +14,7 @@ from .test_auth import login
 MINI = APP_QUESTIONNAIRES / "mini.yaml"
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(APP_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("app_questionnaires")
 
 
 @pytest.fixture

@@ -11,10 +11,7 @@ from .conftest import csrf_token
 from .helpers import APP_QUESTIONNAIRES, make_campaign, make_circle
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(APP_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("app_questionnaires")
 
 
 def login(client, username, password):

@@ -12,10 +12,7 @@ from surveyapp.models import Campaign, Circle, Community, QuestionnaireSnapshot
 from .helpers import APP_QUESTIONNAIRES
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(APP_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("app_questionnaires")
 
 
 def create_circle(runner, *extra):

@@ -12,10 +12,7 @@ from .conftest import csrf_token
 from .helpers import APP_QUESTIONNAIRES, make_campaign, make_circle
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(APP_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("app_questionnaires")
 
 
 @pytest.fixture

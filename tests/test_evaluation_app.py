@@ -41,10 +41,7 @@ WORKED_FACTS = {
 }
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(APP_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("app_questionnaires")
 
 
 def survey(db, circle, business_satisfied, service_satisfied, n=30):

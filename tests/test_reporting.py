@@ -23,10 +23,7 @@ from .test_auth import login
 SCORED = APP_QUESTIONNAIRES / "scored.yaml"
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(APP_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("app_questionnaires")
 
 
 @pytest.fixture

@@ -19,10 +19,7 @@ from .helpers import APP_QUESTIONNAIRES, make_campaign, make_circle
 MINI = APP_QUESTIONNAIRES / "mini.yaml"
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(APP_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("app_questionnaires")
 
 
 @pytest.fixture
