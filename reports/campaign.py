@@ -471,7 +471,7 @@ def enforce_min_group(summary: Mapping[str, Any]) -> dict:
 def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], assessor: str, report_number: str,
                    issued_on: date, fingerprint: str | None = None, rules_trial: bool = True,
                    evaluation: Mapping[str, Any] | None = None, questionnaire_title: str | None = None,
-                   evaluation_round: int | None = None) -> dict:
+                   evaluation_round: int | None = None, merchants: Mapping[str, Any] | None = None) -> dict:
     """Everything ``campaign.html`` needs, formatted."""
     summary = enforce_min_group(summary)
     campaign = summary.get("campaign") or {}
@@ -502,13 +502,15 @@ def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
         "walking": _walking(summary),
         "appendix": _appendix(summary),
         "evaluation": evaluation,
+        "merchants": merchants,
     }
 
 
 def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number: str, issued_on: date,
                     fingerprint: str | None = None, rules_trial: bool = True,
                     evaluation: dict | None = None, questionnaire_title: str | None = None,
-                    evaluation_round: int | None = None, url_fetcher=None) -> bytes:
+                    evaluation_round: int | None = None, url_fetcher=None,
+                    merchants: dict | None = None) -> bytes:
     """The 评价报告 of a resident-survey campaign as PDF bytes (same arguments → same bytes).
 
     ``summary``: the campaign summary document (DESIGN.md contract, with the detail part).
@@ -517,11 +519,13 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
     ``rules_trial``: say that the scoring rules file is a trial (试行) version.
     ``evaluation``: the evaluation round (inventory, ten indicators) — rendered by the
     ``_evaluation_*.html`` partials; ``None`` renders nothing.
+    ``merchants``: the merchant summary (surveyapp.merchants.derive.merchant_summary) for the
+    商户调查结果 chapter; ``None`` renders nothing.
     """
     context = report_context(summary, circle=circle, assessor=assessor, report_number=report_number,
                              issued_on=issued_on, fingerprint=fingerprint, rules_trial=rules_trial,
                              evaluation=evaluation, questionnaire_title=questionnaire_title,
-                             evaluation_round=evaluation_round)
+                             evaluation_round=evaluation_round, merchants=merchants)
     identifier = f"{report_number}|{fingerprint or ''}|{issued_on.isoformat()}"
     return render_pdf("campaign.html", context, identifier=_identifier(identifier), url_fetcher=url_fetcher)
 

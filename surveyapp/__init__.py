@@ -40,7 +40,9 @@ def create_app(config: dict | None = None):
     from .auth import init_app as init_auth
     from .cli import init_app as init_cli
     from .collect import init_app as init_collect
+    from .community import init_app as init_community
     from .evaluate import init_app as init_evaluate
+    from .merchants import init_app as init_merchants
     from .reporting import init_app as init_reporting
 
     db.init_app(app)
@@ -53,6 +55,8 @@ def create_app(config: dict | None = None):
     init_assess(app)
     init_api(app)
     init_evaluate(app)
+    init_merchants(app)
+    init_community(app)
     init_reporting(app)
     init_cli(app)
     return app

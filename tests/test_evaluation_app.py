@@ -217,3 +217,11 @@ def test_other_circles_evaluations_are_404(app, db, circle, assessor_client):
     for url in [f"/staff/circles/{other.id}", f"/staff/evaluations/{foreign.id}",
                 f"/staff/evaluations/{foreign.id}/inventory", f"/staff/evaluations/{foreign.id}/indicators/digital"]:
         assert assessor_client.get(url).status_code == 404, url
+
+
+def test_needs_form_shows_the_communitys_suggestion(app, db, circle, assessor_client):
+    evaluation = fill_worked_case(app, db, circle, None)
+    html = assessor_client.get(f"/staff/evaluations/{evaluation.id}/indicators/needs").get_data(as_text=True)
+    assert "社区清单给出的建议" in html and "不全（建议 0 分）" in html  # no survey, no projects yet
+    other = assessor_client.get(f"/staff/evaluations/{evaluation.id}/indicators/digital").get_data(as_text=True)
+    assert "社区清单给出的建议" not in other

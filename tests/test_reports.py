@@ -266,10 +266,11 @@ def test_unmet_sample_is_said_on_the_result_page():
     assert html.count("有效问卷未达到服务人口 3% 的要求，按规则本项计 0 分。") == 2
 
 
-def test_evaluation_hook_renders_nothing_when_none():
+def test_evaluation_chapters_only_with_an_evaluation():
+    # With an evaluation, the chapters are rendered from its score sheet (see
+    # tests/test_reporting.py::test_evaluation_report_needs_a_campaign); without one, none.
     without = render_html("campaign.html", report_context(load_summary(), **OPTIONS))
-    with_stub = render_html("campaign.html", report_context(load_summary(), **OPTIONS, evaluation={"round": 1}))
-    assert without == with_stub        # the stubs render nothing yet; the hook points exist
+    assert "服务“好不好”评分" not in without and "评价结论" not in without
     template = (Path(__file__).parent.parent / "templates" / "reports" / "campaign.html").read_text(encoding="utf-8")
     assert '{% include "_evaluation_result.html" %}' in template
     assert '{% include "_evaluation_sections.html" %}' in template

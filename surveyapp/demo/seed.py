@@ -21,7 +21,8 @@ DEMO_CIRCLE = "示例生活圈"
 #: Age structure of the demo circle's residents (for post-stratified weights).
 DEMO_AGE_STRUCTURE = {"a18_29": 0.17, "a30_44": 0.27, "a45_59": 0.25, "a60_69": 0.17, "a70_plus": 0.14}
 DEMO_COMMUNITIES = [("幸福里社区", 8200), ("和平社区", 6900), ("新桥社区", 4900)]
-DEMO_USERS = [("assessor", "assessor", "demo-assessor", "示例评价机构"), ("admin", "admin", "demo-admin", "平台管理员")]
+DEMO_USERS = [("assessor", "assessor", "demo-assessor", "示例评价机构"), ("admin", "admin", "demo-admin", "平台管理员"),
+              ("officer", "officer", "demo-officer", "幸福里社区 王干事")]
 
 
 def _add_responses(session, campaign, questionnaire, count, incomplete, opened, seed, mood=0.0) -> int:
@@ -115,4 +116,78 @@ def seed_demo(session: Session, questionnaire, responses: int = 640, incomplete:
         if user is None:
             user = create_user(session, username, password, role, name)
         grant_circle(session, user, circle)
+    seed_community(session, circle)
+    seed_merchants(session, circle)
     return DemoResult(circle, campaign, True, count)
+
+
+#: The community's project list in the demo: one project finished between the two surveys
+#: (so the demand list shows the round-to-round change), one under way, one planned, and one
+#: demand the community decided not to meet.
+DEMO_PROJECTS = [
+    {"title": "引进社区洗衣店", "type_code": "laundry", "action": "在幸福里社区沿街商铺引进一家洗衣店，提供上门收送。",
+     "responsible": "幸福里社区居委会", "planned_days": -400,
+     "notes": [(-560, "与两家连锁洗衣品牌洽谈，选定一家。", "in_progress"), (-420, "洗衣店开业，试营业一个月。", "done")]},
+    {"title": "设置再生资源回收点", "type_code": "recycling", "action": "在和平社区东门设固定回收亭，每周三、六开放。",
+     "responsible": "和平社区居委会、街道城管科", "planned_days": 60,
+     "notes": [(-40, "选址已确定，回收企业在办理备案。", "in_progress")]},
+    {"title": "社区书房", "type_code": "bookstore", "action": "利用新桥社区党群服务中心二楼，与区图书馆合作开设社区书房。",
+     "responsible": "新桥社区居委会", "planned_days": 180, "notes": []},
+]
+DEMO_DECLINED = {"pet_service": "住宅楼底商开宠物店噪音、卫生投诉多，物业和业委会不同意；引导居民使用 1 公里外的宠物医院。"}
+
+
+def seed_community(session, circle) -> None:
+    """Demo projects, progress notes and a declined demand, written through the community
+    operations so that they obey the same rules as the pages."""
+    from ..community.operations import add_note, create_project, decline_demand
+    from ..evaluation.registry import current_rules
+    from ..models import CommunityProject
+
+    if session.exec(select(CommunityProject).where(CommunityProject.circle_id == circle.id)).first():
+        return
+    officer = session.exec(select(User).where(User.username == "officer")).first()
+    user_id = officer.id if officer else None
+    known = {entry.code for entry in current_rules("national").catalogue.entries}
+    today = utcnow().date()
+    for spec in DEMO_PROJECTS:
+        project = create_project(session, circle.id, known, {
+            "title": spec["title"], "type_code": spec["type_code"], "demands": [spec["type_code"]],
+            "action": spec["action"], "responsible": spec["responsible"],
+            "planned_on": today + timedelta(days=spec["planned_days"]), "status": "planned",
+        }, user_id, today)
+        for days, text, status in spec["notes"]:
+            add_note(session, circle.id, project, today + timedelta(days=days), text, status, user_id)
+    for code, reason in DEMO_DECLINED.items():
+        decline_demand(session, circle.id, code, reason, user_id)
+
+
+def seed_merchants(session, circle, count: int = 118):
+    """A merchant campaign with ~120 answers (a fifth on paper) building the circle's outlet
+    inventory, two of them repeat answers of the same shop for the assessor to merge. Skipped
+    when the app has no merchant questionnaire (e.g. an app configured with other files)."""
+    from ..merchants.synthetic import generate as generate_merchants
+    from ..questionnaire import validate_answers
+    from ..questionnaires import UnknownQuestionnaire, current_questionnaire
+
+    try:
+        questionnaire = current_questionnaire("merchant")
+    except UnknownQuestionnaire:
+        return None
+    opened = utcnow() - timedelta(days=18)
+    campaign = open_campaign(session, circle, questionnaire, opens_at=opened, closes_at=opened + timedelta(days=45))
+    items = []
+    for index, (channel, answers) in enumerate(generate_merchants(count)):
+        clean, errors = validate_answers(questionnaire, answers)
+        if errors:  # pragma: no cover - the generator writes valid answers; never store a bad one
+            continue
+        finished = opened + timedelta(hours=3 + index * 2, minutes=index % 50)
+        paper = channel == Channel.paper.value
+        items.append(NewResponse(
+            answers=clean, channel=channel, complete=True,
+            started_at=None if paper else finished - timedelta(seconds=150 + (index * 37) % 240),
+            finished_at=finished, device_hash=None if paper else secrets.token_hex(32),
+            serial=f"M{index + 1:04d}" if paper else None,
+        ))
+    record_many(session, campaign, questionnaire, items)
+    return campaign

@@ -4,7 +4,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from ..auth.users import can_see_circle, visible_circle_ids
+from ..auth.access import circle_or_404, evaluation_or_404
+from ..auth.users import visible_circle_ids
 from ..db import get_session
 from ..evaluation.facts_input import parse_fact
 from ..evaluation.operations import (EvaluationError, open_evaluation, save_facts, save_inventory,
@@ -12,8 +13,10 @@ from ..evaluation.operations import (EvaluationError, open_evaluation, save_fact
 from ..evaluation.registry import UnknownRules, available_rules, current_rules, rules_by_hash
 from ..evaluation.rules import RulesError
 from ..evaluation.service import circle_history, evaluation_sheet, inventory_rows
-from ..models import Campaign, Circle, Evaluation, IndicatorEntry
+from ..merchants.queries import fact_suggestions, presence_suggestions
+from ..models import Campaign, Circle, IndicatorEntry
 from ..reporting.routes import issued_reports
+from ..community import needs_suggestion
 from .forms import NewEvaluationForm, indicator_form, inventory_form
 
 bp = Blueprint("evaluate", __name__, url_prefix="/staff")
@@ -23,22 +26,6 @@ bp = Blueprint("evaluate", __name__, url_prefix="/staff")
 @login_required
 def _require_login():
     """Every page of this blueprint is for signed-in staff."""
-
-
-def _circle_or_404(circle_id: int) -> Circle:
-    db = get_session()
-    circle = db.get(Circle, circle_id)
-    if circle is None or not can_see_circle(db, current_user, circle.id):
-        abort(404)
-    return circle
-
-
-def _evaluation_or_404(evaluation_id: int) -> Evaluation:
-    evaluation = get_session().get(Evaluation, evaluation_id)
-    if evaluation is None:
-        abort(404)
-    _circle_or_404(evaluation.circle_id)
-    return evaluation
 
 
 def _optional_points(text: str, limit: float) -> float | None:
@@ -66,7 +53,7 @@ def circles():
 
 @bp.route("/circles/<int:circle_id>", methods=["GET", "POST"])
 def circle(circle_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     db = get_session()
     campaigns = db.exec(select(Campaign).where(Campaign.circle_id == circle.id).order_by(Campaign.id.desc())).all()
     form = NewEvaluationForm()
@@ -90,7 +77,7 @@ def circle(circle_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>")
 def sheet(evaluation_id: int):
-    evaluation = _evaluation_or_404(evaluation_id)
+    evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
     return render_template("evaluate/sheet.html", evaluation=evaluation, sheet=evaluation_sheet(db, evaluation),
                            issued=issued_reports(db, evaluation_id=evaluation.id))
@@ -98,10 +85,11 @@ def sheet(evaluation_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/inventory", methods=["GET", "POST"])
 def inventory(evaluation_id: int):
-    evaluation = _evaluation_or_404(evaluation_id)
+    evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
     rules = rules_by_hash(db, evaluation.rules_hash)
-    rows = inventory_rows(db, evaluation, rules)
+    rows = _with_outlet_suggestions(inventory_rows(db, evaluation, rules),
+                                    presence_suggestions(db, evaluation.circle_id))
     form = inventory_form(rules, rows, evaluation.self_presence_points)()
     errors = []
     if form.validate_on_submit():
@@ -117,6 +105,8 @@ def inventory(evaluation_id: int):
             evidence = form[f"evidence_{code}"].data or ""
             if present or evidence:
                 entries[code] = {"present": present, "outlets": int(outlets or 0), "evidence": evidence}
+                if row["suggested"] and present and int(outlets or 0) == row["suggested"]:
+                    entries[code]["source"] = "merchant"  # the inventory's count, accepted as it was
         try:
             self_points = _optional_points(form.self_points.data, 100)
         except EvaluationError as exc:
@@ -137,14 +127,19 @@ def inventory(evaluation_id: int):
 
 @bp.route("/evaluations/<int:evaluation_id>/indicators/<key>", methods=["GET", "POST"])
 def indicator(evaluation_id: int, key: str):
-    evaluation = _evaluation_or_404(evaluation_id)
+    evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
     rules = rules_by_hash(db, evaluation.rules_hash)
     if key not in rules.indicator_keys:
         abort(404)
     fields = rules.indicator_fields(key)
     entry = db.get(IndicatorEntry, (evaluation.id, key))
-    form = indicator_form(fields, entry.facts if entry else {}, entry.self_points if entry else None,
+    names = {field.name for field in fields}
+    suggestions = {name: s for name, s in fact_suggestions(db, evaluation.circle_id).get(key, {}).items()
+                   if name in names}
+    # A form never saved starts from the suggestions; once saved, the assessor's values stand.
+    defaults = entry.facts if entry else {name: s.value for name, s in suggestions.items()}
+    form = indicator_form(fields, defaults, entry.self_points if entry else None,
                           entry.note if entry else "")()
     spec = rules.indicator(key)
     problems = []
@@ -168,12 +163,44 @@ def indicator(evaluation_id: int, key: str):
             circle = db.get(Circle, evaluation.circle_id)
             try:
                 save_facts(db, evaluation, rules, key, facts, self_points, form.note.data, current_user.id,
-                           city_tier=circle.city_tier)
+                           city_tier=circle.city_tier,
+                           suggested={name: s.to_dict() for name, s in suggestions.items()})
             except EvaluationError as exc:
                 flash(str(exc), "error")
                 problems.append(str(exc))
             else:
                 flash(f"“{spec.label}”已保存。", "info")
                 return redirect(url_for("evaluate.sheet", evaluation_id=evaluation.id, _anchor=f"i-{key}"))
+    shown = {field.name: {"text": _suggestion_text(field, suggestions[field.name].value),
+                          "source": suggestions[field.name].source,
+                          "same": entry is not None and entry.facts.get(field.name) == suggestions[field.name].value}
+             for field in fields if field.name in suggestions}
+    community = needs_suggestion(db, evaluation.circle_id) if key == "needs" else None
     return render_template("evaluate/indicator.html", evaluation=evaluation, spec=spec, fields=fields, form=form,
-                           problems=problems), (422 if problems else 200)
+                           problems=problems, suggestions=shown, needs_suggestion=community,
+                           outlets_url=url_for("merchants.index", circle_id=evaluation.circle_id)), \
+        (422 if problems else 200)
+
+
+def _with_outlet_suggestions(rows: list[dict], counts: dict[str, int]) -> list[dict]:
+    """Each inventory row gets ``suggested``: the outlet inventory's count of that type. While
+    the round's inventory has never been saved, rows with outlets start from that count, so the
+    assessor confirms rather than retypes; afterwards the saved inventory stands."""
+    fresh = not any(row["source"] for row in rows)
+    for row in rows:
+        row["suggested"] = counts.get(row["code"], 0)
+        if fresh and row["suggested"]:
+            row.update(present=True, outlets=row["suggested"], evidence=f"网点清单：{row['suggested']} 家")
+    return rows
+
+
+def _suggestion_text(field, value) -> str:
+    """A suggested value as the assessor reads it."""
+    if field.kind == "bool":
+        return "是" if value else "否"
+    if field.kind == "share":
+        return f"{value * 100:.1f}%"
+    if field.kind == "multi":
+        labels = dict(field.choices)
+        return "、".join(labels.get(code, code) for code in value) or "无"
+    return str(value)

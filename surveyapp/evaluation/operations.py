@@ -47,7 +47,9 @@ def set_campaign(session: Session, evaluation: Evaluation, campaign: Campaign | 
 def save_inventory(session: Session, evaluation: Evaluation, rules, entries: dict[str, dict],
                    source: str = "assessor") -> None:
     """Replace the round's inventory: ``entries`` maps a catalogue code to
-    ``{"present": bool, "outlets": int, "evidence": str}``. Outlets > 0 implies present."""
+    ``{"present": bool, "outlets": int, "evidence": str}`` and optionally ``"source"`` (the
+    row's own source, e.g. ``merchant`` when the assessor accepted the outlet inventory's
+    suggestion; ``source`` otherwise). Outlets > 0 implies present."""
     known = {entry.code for entry in rules.catalogue.entries}
     unknown = sorted(set(entries) - known)
     if unknown:
@@ -65,7 +67,7 @@ def save_inventory(session: Session, evaluation: Evaluation, rules, entries: dic
             raise EvaluationError(f"{rules.catalogue.label(code)}：说明不超过1000字")
         present = bool(entry.get("present")) or outlets > 0
         rows.append(InventoryItem(evaluation_id=evaluation.id, type_code=code, present=present,
-                                  outlets=outlets, evidence=evidence, source=source))
+                                  outlets=outlets, evidence=evidence, source=str(entry.get("source") or source)[:16]))
     for old in session.exec(select(InventoryItem).where(InventoryItem.evaluation_id == evaluation.id)):
         session.delete(old)
     session.flush()
@@ -83,9 +85,13 @@ def save_self_presence(session: Session, evaluation: Evaluation, points: float |
 
 def save_facts(session: Session, evaluation: Evaluation, rules, indicator: str, facts: dict,
                self_points: float | None = None, note: str = "", user_id: int | None = None,
-               city_tier: int = 3) -> IndicatorEntry:
+               city_tier: int = 3, suggested: dict | None = None) -> IndicatorEntry:
     """Store what the assessor found for one indicator; the facts are checked by scoring
-    them (unknown fields or wrong types are refused with a Chinese message)."""
+    them (unknown fields or wrong types are refused with a Chinese message).
+
+    ``suggested`` is what the form showed as suggested values when the assessor saved,
+    ``{fact: {"value", "source"}}`` (e.g. from the merchant outlet inventory): stored next to
+    the assessor's facts so the record shows both. It never changes the facts or the score."""
     if indicator in FROM_SURVEY:
         facts = {}
     else:
@@ -98,6 +104,7 @@ def save_facts(session: Session, evaluation: Evaluation, rules, indicator: str, 
     entry = session.get(IndicatorEntry, (evaluation.id, indicator)) or IndicatorEntry(
         evaluation_id=evaluation.id, indicator=indicator)
     entry.facts = dict(facts)
+    entry.suggested = dict(suggested) if suggested else None
     entry.self_points = self_points
     entry.note = (note or "")[:1000]
     entry.updated_by = user_id

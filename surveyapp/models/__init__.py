@@ -12,8 +12,13 @@ from .response import Channel, Exclusion, Response
 from .review import ResponseReview
 from .tally import AnswerTally
 from .user import Role, User
+from .community import (CommunityProject, DemandDecision, ProjectDemand, ProjectNote, ProjectStatus,
+                        SuggestionTriage)
+from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
     "AnswerTally", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
     "Community", "CommunityCreate", "Evaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
+    "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
+    "Outlet", "OutletSource", "OutletStatus",
 ]

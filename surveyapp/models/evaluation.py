@@ -68,6 +68,9 @@ class IndicatorEntry(SQLModel, table=True):
     evaluation_id: int = Field(foreign_key="evaluation.id", primary_key=True, ondelete="CASCADE")
     indicator: str = Field(primary_key=True, max_length=32)
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: The suggested values shown when the assessor saved, ``{fact: {"value", "source"}}``
+    #: (e.g. derived from the merchant inventory): kept next to the assessor's own facts.
+    suggested: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     self_points: float | None = None
     note: str = Field(default="", max_length=1000)
     updated_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

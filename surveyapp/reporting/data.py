@@ -6,6 +6,7 @@ import json
 
 from sqlmodel import Session, select
 
+from ..merchants.queries import report_summary
 from ..models import Campaign, Circle, Evaluation
 from ..results.service import summary_for
 
@@ -21,7 +22,7 @@ def report_data(session: Session, campaign: Campaign, evaluation: Evaluation | N
     circle = session.get(Circle, campaign.circle_id)
     summary = summary_for(session, campaign)
     sheet = evaluation_sheet(session, evaluation) if evaluation is not None else None
-    return {
+    data = {
         "summary": summary,
         "circle": {"id": circle.id, "name": circle.name, "population": circle.population, "city_tier": circle.city_tier},
         "questionnaire_title": summary["campaign"].get("title"),
@@ -29,6 +30,10 @@ def report_data(session: Session, campaign: Campaign, evaluation: Evaluation | N
         "rules_trial": True if sheet is None else bool(sheet["rules"]["trial"]),
         "rules_version": None if sheet is None else f'{sheet["rules"]["name"]} {sheet["rules"]["version"]}',
     }
+    merchants = report_summary(session, circle.id)
+    if merchants is not None:  # only circles with an outlet inventory: other reports' data stay as they were
+        data["merchants"] = merchants
+    return data
 
 
 def evaluation_campaign(session: Session, evaluation: Evaluation) -> Campaign:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ..merchants.operations import outlets_from_responses
 from ..models import Campaign, Channel, Exclusion, Response, ResponseReview
 from ..models.timeutil import utcnow
 from . import quality, tallies
@@ -75,6 +76,7 @@ def record_response(session: Session, campaign: Campaign, questionnaire, new: Ne
     try:
         session.flush()
         tallies.apply(session, campaign.id, tallies.count(questionnaire, [response]))
+        outlets_from_responses(session, campaign, questionnaire, [response])  # merchant questionnaires only
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -114,6 +116,7 @@ def record_many(session: Session, campaign: Campaign, questionnaire, items: list
                     response.exclusion = Exclusion.duplicate.value
         session.flush()
         tallies.apply(session, campaign.id, tallies.count(questionnaire, responses))
+        outlets_from_responses(session, campaign, questionnaire, responses)  # merchant questionnaires only
         session.commit()
     except Exception:
         session.rollback()
