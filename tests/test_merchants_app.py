@@ -197,3 +197,15 @@ def test_merchant_campaign_dashboard_and_poster_work(client, db, circle, campaig
     assert client.get(f"/staff/campaigns/{campaign.id}").status_code == 200
     poster = client.get(f"/staff/campaigns/{campaign.id}/poster.pdf")
     assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
+
+
+def test_merchant_pages_do_not_promise_anonymity(app, db):
+    """A merchant's answers name the shop, so the public pages say what is (not) asked instead."""
+    from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
+
+    campaign = make_campaign(db, make_circle(db, name="商户测试圈"), PROJECT_QUESTIONNAIRES / "merchant.yaml")
+    client = app.test_client()
+    notice = client.get(f"/s/{campaign.token}").get_data(as_text=True)
+    form = client.get(f"/s/{campaign.token}/answer").get_data(as_text=True)
+    assert "匿名填写" not in notice and "不问姓名和电话" in notice
+    assert "您的回答是匿名的" not in form and "只问店铺信息" in form

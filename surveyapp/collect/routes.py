@@ -175,3 +175,11 @@ def text_size(token: str):
 @bp.app_context_processor
 def _text_size():
     return {"large_text": request.cookies.get(TEXT_SIZE_COOKIE) == "large"}
+
+
+@bp.app_template_test("anonymous")
+def _is_anonymous(questionnaire) -> bool:
+    """Residents answer anonymously; a merchant's answers name their shop (not a person)."""
+    from ..merchants.operations import MERCHANT_QUESTIONNAIRES
+
+    return questionnaire.name not in MERCHANT_QUESTIONNAIRES
