@@ -110,3 +110,19 @@ def test_user_cli_creates_account_and_rejects_duplicates(runner, db):
 def test_user_cli_refuses_short_password(runner):
     result = runner.invoke(args=["user", "create", "--username", "wang", "--role", "admin", "--password", "short"])
     assert result.exit_code != 0 and "至少" in result.output
+
+
+def test_officers_see_aggregates_only(client, db):
+    """Individual responses, evaluations and reports are for assessors; an officer of the
+    same circle lands on the community lists and gets 404 elsewhere."""
+    circle = make_circle(db, name="社区的生活圈")
+    campaign = make_campaign(db, circle, APP_QUESTIONNAIRES / "mini.yaml")
+    officer = create_user(db, "officer1", "long-password", "officer")
+    grant_circle(db, officer, circle)
+    response = login(client, "officer1", "long-password")
+    assert response.headers["Location"] == "/community/"
+    for url in ["/staff/campaigns", f"/staff/campaigns/{campaign.id}", f"/staff/campaigns/{campaign.id}/qr.png",
+                f"/staff/circles/{circle.id}", f"/staff/campaigns/{campaign.id}/preview/campaign_report"]:
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/community/circles/{circle.id}").status_code == 200
+    assert client.get(f"/api/v1/campaigns/{campaign.id}/summary").status_code == 200  # aggregates only

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask import Response as HttpResponse
 from flask_login import current_user, login_required
 
-from ..auth.access import campaign_or_404
+from ..auth.access import campaign_or_404, require_assessment_role
 from ..auth.users import visible_circle_ids
 from ..campaigns.qr import public_url, qr_png, qr_svg
 from ..campaigns.queries import campaign_rows
@@ -21,6 +21,12 @@ from ..reporting.routes import issued_reports
 from .forms import ExcludeForm, RestoreForm
 
 bp = Blueprint("assess", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+def _assessors_only():
+    """Officers see aggregates only: individual responses, evaluations and reports are not theirs."""
+    require_assessment_role()
 
 
 @bp.before_request

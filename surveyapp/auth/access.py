@@ -29,3 +29,19 @@ def evaluation_or_404(evaluation_id: int) -> Evaluation:
     if evaluation is None or not can_see_circle(get_session(), current_user, evaluation.circle_id):
         abort(404)
     return evaluation
+
+
+#: Roles that may see individual responses, enter evaluations and issue reports. Community
+#: officers see aggregates and suggestion text only (their pages are under /community).
+ASSESSMENT_ROLES = ("admin", "assessor")
+
+
+def require_assessment_role() -> None:
+    """before_request guard for the assessors' blueprints: officers get 404."""
+    if current_user.is_authenticated and current_user.role not in ASSESSMENT_ROLES:
+        abort(404)
+
+
+def home_endpoint(user) -> str:
+    """Where a user lands after signing in."""
+    return "assess.campaigns" if user.role in ASSESSMENT_ROLES else "community.index"

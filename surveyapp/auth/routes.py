@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import get_session
 from ..extensions import limiter
+from .access import home_endpoint
 from .forms import LoginForm
 from .users import authenticate
 
@@ -21,14 +22,14 @@ def _safe_next(target: str | None) -> str:
     """Only follow ``next`` within this site (no open redirect)."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("assess.campaigns")
+    return url_for(home_endpoint(current_user))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("assess.campaigns"))
+        return redirect(url_for(home_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(get_session(), form.username.data, form.password.data)

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from ..auth.access import circle_or_404, evaluation_or_404
+from ..auth.access import circle_or_404, evaluation_or_404, require_assessment_role
 from ..auth.users import visible_circle_ids
 from ..db import get_session
 from ..evaluation.facts_input import parse_fact
@@ -20,6 +20,12 @@ from ..community import needs_suggestion
 from .forms import NewEvaluationForm, indicator_form, inventory_form
 
 bp = Blueprint("evaluate", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+def _assessors_only():
+    """Officers see aggregates only: individual responses, evaluations and reports are not theirs."""
+    require_assessment_role()
 
 
 @bp.before_request

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 import reports
 
-from ..auth.access import campaign_or_404, evaluation_or_404
+from ..auth.access import campaign_or_404, evaluation_or_404, require_assessment_role
 from ..campaigns.qr import public_url
 from ..circles.queries import get_circle
 from ..db import get_session
@@ -17,6 +17,12 @@ from .data import ReportUnavailable, evaluation_campaign, fingerprint, report_da
 from .operations import KINDS, PREVIEW_NUMBER, download_name, issue, render
 
 bp = Blueprint("reporting", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+def _assessors_only():
+    """Officers see aggregates only: individual responses, evaluations and reports are not theirs."""
+    require_assessment_role()
 
 
 @bp.before_request
