@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask import Response as HttpResponse
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..auth.access import campaign_or_404, require_assessment_role
+from ..auth.access import campaign_or_404, assessors_only
 from ..auth.users import visible_circle_ids
 from ..campaigns.qr import public_url, qr_png, qr_svg
 from ..campaigns.queries import campaign_rows
@@ -23,16 +23,7 @@ from .forms import ExcludeForm, RestoreForm
 bp = Blueprint("assess", __name__, url_prefix="/staff")
 
 
-@bp.before_request
-def _assessors_only():
-    """Officers see aggregates only: individual responses, evaluations and reports are not theirs."""
-    require_assessment_role()
-
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every page of this blueprint is for signed-in staff."""
+assessors_only(bp)
 
 
 @bp.route("/")

@@ -2,7 +2,7 @@
 not exist for them (404, never 403, so ids reveal nothing)."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 
 from ..db import get_session
@@ -45,3 +45,15 @@ def require_assessment_role() -> None:
 def home_endpoint(user) -> str:
     """Where a user lands after signing in."""
     return "assess.campaigns" if user.role in ASSESSMENT_ROLES else "community.index"
+
+
+def assessors_only(bp) -> None:
+    """Every page of ``bp`` needs a signed-in admin or assessor: anonymous visitors are sent
+    to the login page, officers get 404."""
+
+    @bp.before_request
+    def _assessors_only():
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        require_assessment_role()
+        return None

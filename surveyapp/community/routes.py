@@ -7,14 +7,15 @@ checked to belong to that circle.
 """
 from __future__ import annotations
 
-from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from ..auth.users import can_see_circle, visible_circle_ids
+from ..auth.access import circle_or_404
+from ..auth.users import visible_circle_ids
 from ..db import get_session
+from ..downloads import file_response
 from ..models import Circle
 from ..timezones import local_today
 from . import export, queries
@@ -30,14 +31,6 @@ bp = Blueprint("community", __name__, url_prefix="/community")
 @login_required
 def _require_login():
     """Every page of this blueprint is for signed-in staff."""
-
-
-def _circle_or_404(circle_id: int) -> Circle:
-    db = get_session()
-    circle = db.get(Circle, circle_id)
-    if circle is None or not can_see_circle(db, current_user, circle.id):
-        abort(404)
-    return circle
 
 
 def _project_or_404(circle: Circle, project_id: int):
@@ -62,7 +55,7 @@ def index():
 
 @bp.route("/circles/<int:circle_id>")
 def demands(circle_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     db = get_session()
     listing = queries.demand_list(db, circle)
     return render_template("community/demands.html", circle=circle, listing=listing, min_group=queries.MIN_GROUP,
@@ -71,7 +64,7 @@ def demands(circle_id: int):
 
 @bp.route("/circles/<int:circle_id>/demands/<code>", methods=["GET", "POST"])
 def demand(circle_id: int, code: str):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     db = get_session()
     listing = queries.demand_list(db, circle)
     if code not in listing["labels"]:
@@ -104,7 +97,7 @@ def demand(circle_id: int, code: str):
 
 @bp.route("/circles/<int:circle_id>/suggestions")
 def suggestions(circle_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     db = get_session()
     demand = queries.latest_demand(db, circle.id)
     labels = queries.type_labels(db, circle.id, demand)
@@ -132,7 +125,7 @@ def suggestions(circle_id: int):
 
 @bp.route("/circles/<int:circle_id>/suggestions/<int:response_id>", methods=["POST"])
 def triage(circle_id: int, response_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     db = get_session()
     if queries.suggestion_of_circle(db, circle.id, response_id) is None:
         abort(404)
@@ -184,7 +177,7 @@ def _form_data(form: ProjectForm) -> dict:
 
 @bp.route("/circles/<int:circle_id>/projects")
 def projects(circle_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     db = get_session()
     listing = queries.demand_list(db, circle)
     rows = queries.projects(db, circle.id, listing["labels"])
@@ -195,7 +188,7 @@ def projects(circle_id: int):
 
 @bp.route("/circles/<int:circle_id>/projects/new", methods=["GET", "POST"])
 def new_project(circle_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     db = get_session()
     listing = queries.demand_list(db, circle)
     form = _project_form(db, circle, listing)
@@ -223,7 +216,7 @@ def new_project(circle_id: int):
 
 @bp.route("/circles/<int:circle_id>/projects/<int:project_id>/edit", methods=["GET", "POST"])
 def edit_project(circle_id: int, project_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     project = _project_or_404(circle, project_id)
     db = get_session()
     listing = queries.demand_list(db, circle)
@@ -258,7 +251,7 @@ def _render_project(circle, project, note_form, status=200):
 
 @bp.route("/circles/<int:circle_id>/projects/<int:project_id>")
 def project(circle_id: int, project_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     project = _project_or_404(circle, project_id)
     form = NoteForm()
     form.noted_on.data = local_today().isoformat()
@@ -267,7 +260,7 @@ def project(circle_id: int, project_id: int):
 
 @bp.route("/circles/<int:circle_id>/projects/<int:project_id>/notes", methods=["POST"])
 def add_project_note(circle_id: int, project_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     project = _project_or_404(circle, project_id)
     form = NoteForm()
     if form.validate_on_submit():
@@ -282,27 +275,20 @@ def add_project_note(circle_id: int, project_id: int):
     return _render_project(circle, project, form, 422)
 
 
-def _download(body: bytes, mimetype: str, name: str, inline: bool = False) -> Response:
-    disposition = "inline" if inline else "attachment"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "no-store"})
-
-
 @bp.route("/circles/<int:circle_id>/lists.pdf")
 def lists_pdf(circle_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     today = local_today()
     document = export.lists_document(get_session(), circle, today)
-    return _download(export.lists_pdf(document), "application/pdf",
+    return file_response(export.lists_pdf(document), "application/pdf",
                      f"{circle.name}-需求清单与项目清单-{today.isoformat()}.pdf", inline=True)
 
 
 @bp.route("/circles/<int:circle_id>/lists.xlsx")
 def lists_xlsx(circle_id: int):
-    circle = _circle_or_404(circle_id)
+    circle = circle_or_404(circle_id)
     today = local_today()
     document = export.lists_document(get_session(), circle, today)
-    return _download(export.lists_xlsx(document),
+    return file_response(export.lists_xlsx(document),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"{circle.name}-需求清单与项目清单-{today.isoformat()}.xlsx")

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlmodel import select
 
-from ..auth.access import circle_or_404, evaluation_or_404, require_assessment_role
+from ..auth.access import circle_or_404, evaluation_or_404, assessors_only
 from ..auth.users import visible_circle_ids
 from ..db import get_session
 from ..evaluation.facts_input import parse_fact
@@ -22,16 +22,7 @@ from .forms import NewEvaluationForm, indicator_form, inventory_form
 bp = Blueprint("evaluate", __name__, url_prefix="/staff")
 
 
-@bp.before_request
-def _assessors_only():
-    """Officers see aggregates only: individual responses, evaluations and reports are not theirs."""
-    require_assessment_role()
-
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every page of this blueprint is for signed-in staff."""
+assessors_only(bp)
 
 
 def _optional_points(text: str, limit: float) -> float | None:

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user
 from sqlmodel import select
 
 import reports
 
-from ..auth.access import campaign_or_404, evaluation_or_404, require_assessment_role
+from ..auth.access import campaign_or_404, evaluation_or_404, assessors_only
 from ..campaigns.qr import public_url
 from ..circles.queries import get_circle
 from ..db import get_session
+from ..downloads import file_response
 from ..models import Campaign, Evaluation, IssuedReport
 from ..questionnaires import questionnaire_by_hash
 from ..timezones import local_date, local_today
@@ -19,25 +20,7 @@ from .operations import KINDS, PREVIEW_NUMBER, download_name, issue, render
 bp = Blueprint("reporting", __name__, url_prefix="/staff")
 
 
-@bp.before_request
-def _assessors_only():
-    """Officers see aggregates only: individual responses, evaluations and reports are not theirs."""
-    require_assessment_role()
-
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every report is for signed-in staff."""
-
-
-def _file(content: bytes, media_type: str, name: str, inline: bool = True) -> Response:
-    disposition = "inline" if inline else "attachment"
-    from urllib.parse import quote
-
-    return Response(content, mimetype=media_type, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "private, no-store"})
+assessors_only(bp)
 
 
 @bp.route("/campaigns/<int:campaign_id>/preview/<kind>")
@@ -50,7 +33,7 @@ def preview(campaign_id: int, kind: str):
     content = render(kind, data, report_number=PREVIEW_NUMBER, issued_on=local_today(),
                      assessor=current_user.display_name, data_fingerprint=fingerprint(data))
     media_type, extension, title = KINDS[kind]
-    return _file(content, media_type, f"{title}-预览.{extension}", inline=extension == "pdf")
+    return file_response(content, media_type, f"{title}-预览.{extension}", inline=extension == "pdf")
 
 
 @bp.route("/campaigns/<int:campaign_id>/poster.pdf")
@@ -60,7 +43,7 @@ def poster(campaign_id: int):
     questionnaire = questionnaire_by_hash(get_session(), campaign.questionnaire_hash)
     content = reports.qr_poster(circle_name=circle.name, url=public_url(current_app.config["BASE_URL"], campaign.token),
                                 closes_on=local_date(campaign.closes_at), questionnaire_title=questionnaire.title)
-    return _file(content, "application/pdf", f"{circle.name}-二维码海报.pdf")
+    return file_response(content, "application/pdf", f"{circle.name}-二维码海报.pdf")
 
 
 @bp.route("/campaigns/<int:campaign_id>/reports", methods=["POST"])
@@ -98,7 +81,7 @@ def download(report_id: int):
     if issued is None or issued.campaign_id is None:
         abort(404)
     campaign_or_404(issued.campaign_id)
-    return _file(issued.content, issued.media_type, download_name(issued),
+    return file_response(issued.content, issued.media_type, download_name(issued),
                  inline=issued.media_type == "application/pdf")
 
 
