@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from sqlmodel import Session
 
+from .datafiles import hash_cache, named_yaml
 from .models import QuestionnaireSnapshot
 from .questionnaire import Questionnaire, load_questionnaire, load_questionnaire_text
 
@@ -22,14 +23,12 @@ class UnknownQuestionnaire(LookupError):
 
 
 def _cache() -> dict:
-    return current_app.extensions.setdefault(CACHE_KEY, {})
+    return hash_cache(CACHE_KEY)
 
 
 def questionnaire_path(name: str) -> Path:
-    if not name.replace("_", "").replace("-", "").isalnum():
-        raise UnknownQuestionnaire(name)
-    path = Path(current_app.config["QUESTIONNAIRE_DIR"]) / f"{name}.yaml"
-    if not path.is_file():
+    path = named_yaml(current_app.config["QUESTIONNAIRE_DIR"], name)
+    if path is None:
         raise UnknownQuestionnaire(name)
     return path
 

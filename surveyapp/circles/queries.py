@@ -14,6 +14,17 @@ def community_names(session: Session, circle_id: int) -> list[str]:
     return [c.name for c in communities_of(session, circle_id)]
 
 
+def visible_circles(session: Session, user) -> list[Circle]:
+    """The circles ``user`` may see (admins: all), in registration order."""
+    from ..auth.users import visible_circle_ids
+
+    ids = visible_circle_ids(session, user)
+    query = select(Circle).order_by(Circle.id)
+    if ids is not None:
+        query = query.where(Circle.id.in_(ids))
+    return list(session.exec(query))
+
+
 def get_circle(session: Session, circle_id: int) -> Circle | None:
     return session.get(Circle, circle_id)
 

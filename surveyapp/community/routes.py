@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlmodel import select
 
 from ..auth.access import circle_or_404
-from ..auth.users import visible_circle_ids
+from ..circles.queries import visible_circles
 from ..db import get_session
 from ..downloads import file_response
 from ..models import Circle
@@ -42,12 +41,7 @@ def _project_or_404(circle: Circle, project_id: int):
 
 @bp.route("/")
 def index():
-    db = get_session()
-    ids = visible_circle_ids(db, current_user)
-    query = select(Circle).order_by(Circle.id)
-    if ids is not None:
-        query = query.where(Circle.id.in_(ids))
-    circles = db.exec(query).all()
+    circles = visible_circles(get_session(), current_user)
     if len(circles) == 1 and current_user.role == "officer":
         return redirect(url_for(".demands", circle_id=circles[0].id))
     return render_template("community/circles.html", circles=circles)

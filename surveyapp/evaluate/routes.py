@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from ..auth.access import circle_or_404, evaluation_or_404, assessors_only
-from ..auth.users import visible_circle_ids
+from ..circles.queries import visible_circles
 from ..db import get_session
 from ..evaluation.facts_input import parse_fact
 from ..evaluation.operations import (EvaluationError, open_evaluation, save_facts, save_inventory,
@@ -40,12 +40,7 @@ def _optional_points(text: str, limit: float) -> float | None:
 
 @bp.route("/circles")
 def circles():
-    db = get_session()
-    ids = visible_circle_ids(db, current_user)
-    query = select(Circle).order_by(Circle.id)
-    if ids is not None:
-        query = query.where(Circle.id.in_(ids))
-    return render_template("evaluate/circles.html", circles=db.exec(query).all())
+    return render_template("evaluate/circles.html", circles=visible_circles(get_session(), current_user))
 
 
 @bp.route("/circles/<int:circle_id>", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 from sqlmodel import Session
 
+from ..datafiles import hash_cache, named_yaml
 from ..models import RulesSnapshot
 from ..questionnaire import load_catalogue_text
 from .rules import Rules, load_rules, load_rules_text
@@ -19,14 +20,12 @@ class UnknownRules(LookupError):
 
 
 def _cache() -> dict:
-    return current_app.extensions.setdefault(CACHE_KEY, {})
+    return hash_cache(CACHE_KEY)
 
 
 def rules_path(name: str) -> Path:
-    if not name.replace("_", "").replace("-", "").isalnum():
-        raise UnknownRules(name)
-    path = Path(current_app.config["RULES_DIR"]) / f"{name}.yaml"
-    if not path.is_file():
+    path = named_yaml(current_app.config["RULES_DIR"], name)
+    if path is None:
         raise UnknownRules(name)
     return path
 
