@@ -42,7 +42,7 @@ def load(url: str, size: int) -> int:
     from surveyapp.demo.synthetic import generate
     from surveyapp.migrations import upgrade_database
     from surveyapp.models import CircleCreate, CommunityCreate, Response
-    from surveyapp.questionnaires import current_questionnaire
+    from surveyapp.questionnaire.registry import current_questionnaire
     from surveyapp.campaigns.operations import open_campaign
     from surveyapp.circles.operations import create_circle
     from surveyapp.responses import quality, tallies

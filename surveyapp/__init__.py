@@ -34,16 +34,18 @@ def create_app(config: dict | None = None):
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import db, errors, extensions, questionnaires, timezones
+    from . import db, errors, extensions, timezones
+    from .questionnaire import registry as questionnaires
     from .api import init_app as init_api
-    from .assess import init_app as init_assess
     from .auth import init_app as init_auth
+    from .campaigns import init_app as init_campaigns
     from .cli import init_app as init_cli
     from .collect import init_app as init_collect
     from .community import init_app as init_community
-    from .evaluate import init_app as init_evaluate
+    from .evaluation import init_app as init_evaluation
     from .merchants import init_app as init_merchants
     from .reporting import init_app as init_reporting
+    from .results import init_app as init_results
 
     db.init_app(app)
     extensions.init_app(app)
@@ -52,9 +54,10 @@ def create_app(config: dict | None = None):
     timezones.init_app(app)
     init_auth(app)
     init_collect(app)
-    init_assess(app)
+    init_campaigns(app)
+    init_results(app)
     init_api(app)
-    init_evaluate(app)
+    init_evaluation(app)
     init_merchants(app)
     init_community(app)
     init_reporting(app)

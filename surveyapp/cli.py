@@ -15,19 +15,13 @@ def _create_app():
 
 
 def init_app(app) -> None:
-    from .campaigns import init_app as init_campaigns
     from .circles import init_app as init_circles
     from .demo import init_app as init_demo
-    from .evaluation import init_app as init_evaluation
     from .responses import init_app as init_responses
-    from .results.cli import summary_command
 
     init_circles(app)
-    init_campaigns(app)
     init_demo(app)
-    init_evaluation(app)
     init_responses(app)
-    app.cli.add_command(summary_command)
 
 
 def main() -> None:

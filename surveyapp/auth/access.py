@@ -44,7 +44,7 @@ def require_assessment_role() -> None:
 
 def home_endpoint(user) -> str:
     """Where a user lands after signing in."""
-    return "assess.campaigns" if user.role in ASSESSMENT_ROLES else "community.index"
+    return "campaigns.index" if user.role in ASSESSMENT_ROLES else "community.index"
 
 
 def assessors_only(bp) -> None:

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from ..db import session_scope
 from ..models import Circle
 from ..questionnaire import QuestionnaireError
-from ..questionnaires import UnknownQuestionnaire, current_questionnaire
+from ..questionnaire.registry import UnknownQuestionnaire, current_questionnaire
 from .operations import CampaignError, open_campaign
 from .qr import public_url, write_qr_files
 

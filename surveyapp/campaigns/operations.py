@@ -9,7 +9,7 @@ from sqlmodel import Session
 from ..models import Campaign, CampaignStatus, Circle
 from ..models.timeutil import utcnow
 from ..questionnaire import Questionnaire
-from ..questionnaires import freeze
+from ..questionnaire.registry import freeze
 
 TOKEN_BYTES = 24  # 192 bits, above the 128-bit floor
 

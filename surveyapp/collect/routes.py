@@ -19,7 +19,7 @@ from ..db import get_session
 from ..extensions import csrf, limiter
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers, visible_questions
-from ..questionnaires import questionnaire_by_hash
+from ..questionnaire.registry import questionnaire_by_hash
 from .forms import attach_errors, build_answer_form, field_name, raw_answers
 from ..responses.operations import AlreadyAnswered, NewResponse, record_response
 from .operations import device_hash, has_answered

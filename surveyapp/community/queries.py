@@ -21,7 +21,7 @@ from ..models import (Campaign, CommunityProject, DemandDecision, Evaluation, In
                       ProjectNote, Response, SuggestionTriage, User)
 from ..models.community import PROJECT_STATUS_LABELS
 from ..models.timeutil import utcnow
-from ..questionnaires import questionnaire_by_hash
+from ..questionnaire.registry import questionnaire_by_hash
 from ..results.summary import MIN_GROUP
 from ..results.service import summary_for
 

@@ -9,7 +9,7 @@ from werkzeug.serving import run_simple
 from ..campaigns.qr import public_url, write_qr_files
 from ..db import get_engine, session_scope
 from ..migrations import upgrade_database
-from ..questionnaires import current_questionnaire
+from ..questionnaire.registry import current_questionnaire
 from .seed import DEMO_USERS, seed_demo
 
 

@@ -168,7 +168,7 @@ def seed_merchants(session, circle, count: int = 118):
     when the app has no merchant questionnaire (e.g. an app configured with other files)."""
     from ..merchants.synthetic import generate as generate_merchants
     from ..questionnaire import validate_answers
-    from ..questionnaires import UnknownQuestionnaire, current_questionnaire
+    from ..questionnaire.registry import UnknownQuestionnaire, current_questionnaire
 
     try:
         questionnaire = current_questionnaire("merchant")

@@ -62,7 +62,7 @@ def labels() -> dict[str, dict[str, str]]:
     """Chinese labels of outlet types (``types``) and of the merchant questionnaire's choices,
     from the app's merchant questionnaire; types fall back to the default catalogue when the
     app has none. Needs an app context."""
-    from ..questionnaires import UnknownQuestionnaire, current_questionnaire
+    from ..questionnaire.registry import UnknownQuestionnaire, current_questionnaire
 
     try:
         questionnaire = current_questionnaire("merchant")

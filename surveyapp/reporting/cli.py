@@ -13,7 +13,7 @@ import reports
 from ..campaigns.qr import public_url
 from ..db import session_scope
 from ..models import Campaign, Circle, Evaluation
-from ..questionnaires import questionnaire_by_hash
+from ..questionnaire.registry import questionnaire_by_hash
 from ..timezones import local_date, local_today
 from .data import ReportUnavailable, evaluation_campaign, fingerprint, report_data
 from .operations import PREVIEW_NUMBER, issue, render

@@ -12,7 +12,7 @@ from ..circles.queries import get_circle
 from ..db import get_session
 from ..downloads import file_response
 from ..models import Campaign, Evaluation, IssuedReport
-from ..questionnaires import questionnaire_by_hash
+from ..questionnaire.registry import questionnaire_by_hash
 from ..timezones import local_date, local_today
 from .data import ReportUnavailable, evaluation_campaign, fingerprint, report_data
 from .operations import KINDS, PREVIEW_NUMBER, download_name, issue, render
@@ -55,7 +55,7 @@ def issue_campaign(campaign_id: int):
     issued = issue(get_session(), kind, campaign, None, user_id=current_user.id,
                    issuer_name=current_user.display_name, issued_on=local_today())
     flash(f"已签发 {download_name(issued)}（编号 {issued.report_number}）。", "info")
-    return redirect(url_for("assess.dashboard", campaign_id=campaign.id, _anchor="reports"))
+    return redirect(url_for("results.dashboard", campaign_id=campaign.id, _anchor="reports"))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/reports", methods=["POST"])
@@ -66,11 +66,11 @@ def issue_evaluation(evaluation_id: int):
         campaign = evaluation_campaign(db, evaluation)
     except ReportUnavailable as exc:
         flash(str(exc), "error")
-        return redirect(url_for("evaluate.sheet", evaluation_id=evaluation.id))
+        return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id))
     issued = issue(db, "evaluation_report", campaign, evaluation, user_id=current_user.id,
                    issuer_name=current_user.display_name, issued_on=local_today())
     flash(f"已签发评价报告（编号 {issued.report_number}）。", "info")
-    return redirect(url_for("evaluate.sheet", evaluation_id=evaluation.id, _anchor="reports"))
+    return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id, _anchor="reports"))
 
 
 @bp.route("/reports/<int:report_id>")

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from ..db import session_scope
 from ..models import Campaign
-from ..questionnaires import UnknownQuestionnaire, questionnaire_by_hash
+from ..questionnaire.registry import UnknownQuestionnaire, questionnaire_by_hash
 from .importer import ImportFailed, import_file, summary
 from .operations import rebuild_tallies
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from flask import current_app
 
-from ..questionnaires import questionnaire_by_hash
+from ..questionnaire.registry import questionnaire_by_hash
 from .summary import campaign_summary
 
 

@@ -7,19 +7,19 @@ from sqlmodel import select
 from ..auth.access import circle_or_404, evaluation_or_404, assessors_only
 from ..circles.queries import visible_circles
 from ..db import get_session
-from ..evaluation.facts_input import parse_fact
-from ..evaluation.operations import (EvaluationError, open_evaluation, save_facts, save_inventory,
+from .facts_input import parse_fact
+from .operations import (EvaluationError, open_evaluation, save_facts, save_inventory,
                                      save_self_presence)
-from ..evaluation.registry import UnknownRules, available_rules, current_rules, rules_by_hash
-from ..evaluation.rules import RulesError
-from ..evaluation.service import circle_history, evaluation_sheet, inventory_rows
+from .registry import UnknownRules, available_rules, current_rules, rules_by_hash
+from .rules import RulesError
+from .service import circle_history, evaluation_sheet, inventory_rows
 from ..merchants.queries import fact_suggestions, presence_suggestions
 from ..models import Campaign, Circle, IndicatorEntry
 from ..reporting.routes import issued_reports
 from ..community import needs_suggestion
 from .forms import NewEvaluationForm, indicator_form, inventory_form
 
-bp = Blueprint("evaluate", __name__, url_prefix="/staff")
+bp = Blueprint("evaluation", __name__, url_prefix="/staff")
 
 
 assessors_only(bp)
@@ -40,7 +40,7 @@ def _optional_points(text: str, limit: float) -> float | None:
 
 @bp.route("/circles")
 def circles():
-    return render_template("evaluate/circles.html", circles=visible_circles(get_session(), current_user))
+    return render_template("evaluation/circles.html", circles=visible_circles(get_session(), current_user))
 
 
 @bp.route("/circles/<int:circle_id>", methods=["GET", "POST"])
@@ -62,16 +62,16 @@ def circle(circle_id: int):
         except (UnknownRules, RulesError, EvaluationError) as exc:
             flash(f"无法开始评价：{exc}", "error")
         else:
-            return redirect(url_for("evaluate.sheet", evaluation_id=evaluation.id))
+            return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id))
     history = circle_history(db, circle)
-    return render_template("evaluate/circle.html", circle=circle, campaigns=campaigns, history=history, form=form)
+    return render_template("evaluation/circle.html", circle=circle, campaigns=campaigns, history=history, form=form)
 
 
 @bp.route("/evaluations/<int:evaluation_id>")
 def sheet(evaluation_id: int):
     evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
-    return render_template("evaluate/sheet.html", evaluation=evaluation, sheet=evaluation_sheet(db, evaluation),
+    return render_template("evaluation/sheet.html", evaluation=evaluation, sheet=evaluation_sheet(db, evaluation),
                            issued=issued_reports(db, evaluation_id=evaluation.id))
 
 
@@ -112,8 +112,8 @@ def inventory(evaluation_id: int):
                 flash(str(exc), "error")
             else:
                 flash("业态清单已保存。", "info")
-                return redirect(url_for("evaluate.sheet", evaluation_id=evaluation.id, _anchor="presence"))
-    return render_template("evaluate/inventory.html", evaluation=evaluation, rules=rules, rows=rows, form=form,
+                return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id, _anchor="presence"))
+    return render_template("evaluation/inventory.html", evaluation=evaluation, rules=rules, rows=rows, form=form,
                            errors=errors), (422 if errors else 200)
 
 
@@ -162,13 +162,13 @@ def indicator(evaluation_id: int, key: str):
                 problems.append(str(exc))
             else:
                 flash(f"“{spec.label}”已保存。", "info")
-                return redirect(url_for("evaluate.sheet", evaluation_id=evaluation.id, _anchor=f"i-{key}"))
+                return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id, _anchor=f"i-{key}"))
     shown = {field.name: {"text": _suggestion_text(field, suggestions[field.name].value),
                           "source": suggestions[field.name].source,
                           "same": entry is not None and entry.facts.get(field.name) == suggestions[field.name].value}
              for field in fields if field.name in suggestions}
     community = needs_suggestion(db, evaluation.circle_id) if key == "needs" else None
-    return render_template("evaluate/indicator.html", evaluation=evaluation, spec=spec, fields=fields, form=form,
+    return render_template("evaluation/indicator.html", evaluation=evaluation, spec=spec, fields=fields, form=form,
                            problems=problems, suggestions=shown, needs_suggestion=community,
                            outlets_url=url_for("merchants.index", circle_id=evaluation.circle_id)), \
         (422 if problems else 200)

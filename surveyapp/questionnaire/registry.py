@@ -11,9 +11,9 @@ from pathlib import Path
 from flask import current_app
 from sqlmodel import Session
 
-from .datafiles import hash_cache, named_yaml
-from .models import QuestionnaireSnapshot
-from .questionnaire import Questionnaire, load_questionnaire, load_questionnaire_text
+from ..datafiles import hash_cache, named_yaml
+from ..models import QuestionnaireSnapshot
+from . import Questionnaire, load_questionnaire, load_questionnaire_text
 
 CACHE_KEY = "surveyapp.questionnaires"
 

@@ -1,58 +1,28 @@
+"""Staff pages of a campaign's results: the dashboard (sample, indicators, breakdowns,
+drivers, demand) and the review of individual responses (exclude / restore)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask import Response as HttpResponse
 from flask_login import current_user
 
-from ..auth.access import campaign_or_404, assessors_only
-from ..auth.users import visible_circle_ids
-from ..campaigns.qr import public_url, qr_png, qr_svg
-from ..campaigns.queries import campaign_rows
+from ..auth.access import assessors_only, campaign_or_404
+from ..campaigns.qr import public_url
 from ..circles.queries import get_circle
 from ..db import get_session
 from ..models import Response
 from ..models.timeutil import utcnow
-from ..questionnaires import questionnaire_by_hash
-from ..responses.operations import ReviewError, exclude_response, restore_response
-from ..results.figures import summary_figures
-from ..results.review import REVIEW_LIMIT, review_history, review_items
-from ..results.service import summary_for
+from ..questionnaire.registry import questionnaire_by_hash
 from ..reporting.routes import issued_reports
+from ..responses.operations import ReviewError, exclude_response, restore_response
+from .figures import summary_figures
 from .forms import ExcludeForm, RestoreForm
+from .review import REVIEW_LIMIT, review_history, review_items
+from .service import summary_for
 
-bp = Blueprint("assess", __name__, url_prefix="/staff")
+bp = Blueprint("results", __name__, url_prefix="/staff")
 
 
 assessors_only(bp)
-
-
-@bp.route("/")
-@bp.route("/campaigns")
-def campaigns():
-    db = get_session()
-    rows = campaign_rows(db, visible_circle_ids(db, current_user))
-    base = current_app.config["BASE_URL"]
-    samples = {row.campaign.id: summary_for(db, row.campaign, detail=False)["sample"] for row in rows}
-    return render_template(
-        "assess/campaigns.html", rows=rows, now=utcnow(), samples=samples,
-        links={row.campaign.id: public_url(base, row.campaign.token) for row in rows},
-    )
-
-
-@bp.route("/campaigns/<int:campaign_id>/qr.<kind>")
-def campaign_qr(campaign_id: int, kind: str):
-    campaign = campaign_or_404(campaign_id)
-    url = public_url(current_app.config["BASE_URL"], campaign.token)
-    if kind == "svg":
-        body, mimetype = qr_svg(url), "image/svg+xml"
-    elif kind == "png":
-        body, mimetype = qr_png(url), "image/png"
-    else:
-        abort(404)
-    return HttpResponse(
-        body, mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="campaign-{campaign.id}-qr.{kind}"'},
-    )
 
 
 @bp.route("/campaigns/<int:campaign_id>")
@@ -63,7 +33,7 @@ def dashboard(campaign_id: int):
     items, truncated = review_items(db, campaign.id, summary["quality"]["too_fast_cutoff_seconds"])
     questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
     return render_template(
-        "assess/dashboard.html", campaign=campaign, circle=get_circle(db, campaign.circle_id),
+        "results/dashboard.html", campaign=campaign, circle=get_circle(db, campaign.circle_id),
         summary=summary, figures=summary_figures(summary), questionnaire=questionnaire,
         review=items, review_truncated=truncated, review_limit=REVIEW_LIMIT,
         history=review_history(db, [i.response.id for i in items]),
@@ -95,7 +65,7 @@ def _review(response_id: int, form, act, done: str):
             flash(str(exc), "error")
     else:
         flash("；".join(e for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("assess.dashboard", campaign_id=response.campaign_id, _anchor="review"))
+    return redirect(url_for("results.dashboard", campaign_id=response.campaign_id, _anchor="review"))
 
 
 @bp.route("/responses/<int:response_id>/exclude", methods=["POST"])

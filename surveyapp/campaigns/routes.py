@@ -1,0 +1,48 @@
+"""Staff pages of survey campaigns: the list of campaigns a user may see, and their QR codes."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+from flask import Response as HttpResponse
+from flask_login import current_user
+
+from ..auth.access import assessors_only, campaign_or_404
+from ..auth.users import visible_circle_ids
+from ..db import get_session
+from ..models.timeutil import utcnow
+from ..results.service import summary_for
+from .qr import public_url, qr_png, qr_svg
+from .queries import campaign_rows
+
+bp = Blueprint("campaigns", __name__, url_prefix="/staff")
+
+
+assessors_only(bp)
+
+
+@bp.route("/")
+@bp.route("/campaigns")
+def index():
+    db = get_session()
+    rows = campaign_rows(db, visible_circle_ids(db, current_user))
+    base = current_app.config["BASE_URL"]
+    samples = {row.campaign.id: summary_for(db, row.campaign, detail=False)["sample"] for row in rows}
+    return render_template(
+        "campaigns/index.html", rows=rows, now=utcnow(), samples=samples,
+        links={row.campaign.id: public_url(base, row.campaign.token) for row in rows},
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/qr.<kind>")
+def qr(campaign_id: int, kind: str):
+    campaign = campaign_or_404(campaign_id)
+    url = public_url(current_app.config["BASE_URL"], campaign.token)
+    if kind == "svg":
+        body, mimetype = qr_svg(url), "image/svg+xml"
+    elif kind == "png":
+        body, mimetype = qr_png(url), "image/png"
+    else:
+        abort(404)
+    return HttpResponse(
+        body, mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="campaign-{campaign.id}-qr.{kind}"'},
+    )
