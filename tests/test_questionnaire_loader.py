@@ -527,3 +527,28 @@ def test_serial_is_a_reserved_question_name(tmp_path):
     with pytest.raises(QuestionnaireError) as caught:
         load_questionnaire(path)
     assert caught.value.line == 10 and "reserved" in str(caught.value)
+
+
+# --- the kind of a survey ---------------------------------------------------------------------
+
+def test_kind_is_read_from_the_file(tmp_path):
+    text = body("- {name: a, type: text, label: 文字}\n").replace("name: t\n", "name: t\nkind: merchant\n")
+    assert load_questionnaire(write(tmp_path, text)).kind == "merchant"
+
+
+def test_kind_defaults_from_the_name_for_files_written_before_it_existed(tmp_path):
+    text = body("- {name: a, type: text, label: 文字}\n")
+    assert load_questionnaire(write(tmp_path, text)).kind == "resident"
+    assert load_questionnaire(write(tmp_path, text.replace("name: t\n", "name: merchant\n"))).kind == "merchant"
+
+
+def test_unknown_kind_is_refused_with_line_and_field(tmp_path):
+    error = refused(tmp_path, body("- {name: a, type: text, label: 文字}\n").replace("name: t\n", "name: t\nkind: shops\n"))
+    assert (error.line, error.field) == (2, "kind")
+    assert "unknown kind 'shops'" in error.message
+
+
+def test_project_questionnaires_say_their_kind():
+    project = Path(__file__).parent.parent / "questionnaires"
+    assert load_questionnaire(project / "resident.yaml").kind == "resident"
+    assert load_questionnaire(project / "merchant.yaml").kind == "merchant"

@@ -4,7 +4,9 @@ from .users import load_user  # noqa: F401  (registers the user loader)
 
 
 def init_app(app) -> None:
+    from .access import init_app as init_access
     from .cli import user_cli
 
+    init_access(app)
     app.register_blueprint(bp)
     app.cli.add_command(user_cli)

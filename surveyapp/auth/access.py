@@ -1,13 +1,24 @@
-"""The one rule for staff pages: an object of a circle the signed-in user may not see does
-not exist for them (404, never 403, so ids reveal nothing)."""
+"""Who may open what.
+
+Two rules, each in one place:
+- **Roles**: :data:`surveyapp.auth.access_table.ACCESS_TABLE` lists every endpoint with the
+  roles allowed; :func:`enforce` checks it before every request. An endpoint that is not in
+  the table is refused to everyone (and fails the test that walks the URL map).
+- **Circles**: an object of a circle the signed-in user may not see does not exist for them
+  (404, never 403, so ids reveal nothing): the ``*_or_404`` helpers below.
+"""
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from ..db import get_session
 from ..models import Campaign, Circle, Evaluation
+from .access_table import ACCESS_TABLE, ANONYMOUS, ASSESSOR, ADMIN
 from .users import can_see_circle
+
+#: Roles that may see individual responses, enter evaluations and issue reports.
+ASSESSMENT_ROLES = (ADMIN, ASSESSOR)
 
 
 def circle_or_404(circle_id: int) -> Circle:
@@ -31,29 +42,35 @@ def evaluation_or_404(evaluation_id: int) -> Evaluation:
     return evaluation
 
 
-#: Roles that may see individual responses, enter evaluations and issue reports. Community
-#: officers see aggregates and suggestion text only (their pages are under /community).
-ASSESSMENT_ROLES = ("admin", "assessor")
-
-
-def require_assessment_role() -> None:
-    """before_request guard for the assessors' blueprints: officers get 404."""
-    if current_user.is_authenticated and current_user.role not in ASSESSMENT_ROLES:
-        abort(404)
-
-
 def home_endpoint(user) -> str:
     """Where a user lands after signing in."""
     return "campaigns.index" if user.role in ASSESSMENT_ROLES else "community.index"
 
 
-def assessors_only(bp) -> None:
-    """Every page of ``bp`` needs a signed-in admin or assessor: anonymous visitors are sent
-    to the login page, officers get 404."""
+def allowed_roles(endpoint: str | None) -> frozenset[str]:
+    """The roles the table allows for ``endpoint`` (nobody for an endpoint not in it)."""
+    return ACCESS_TABLE.get(endpoint or "", frozenset())
 
-    @bp.before_request
-    def _assessors_only():
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
-        require_assessment_role()
+
+def enforce():
+    """before_request: apply the access table to the matched endpoint."""
+    endpoint = request.endpoint
+    if endpoint is None:  # no route matched: let the 404/405 handlers answer
         return None
+    roles = allowed_roles(endpoint)
+    if ANONYMOUS in roles:
+        return None
+    if not roles:
+        current_app.logger.error("Endpoint %s is not in the access table; refused", endpoint)
+        abort(404)
+    if not current_user.is_authenticated:
+        if request.path.startswith("/api/"):
+            abort(401)
+        return current_app.login_manager.unauthorized()
+    if current_user.role not in roles:
+        abort(404)
+    return None
+
+
+def init_app(app) -> None:
+    app.before_request(enforce)

@@ -35,6 +35,7 @@ def open_campaign(
     campaign = Campaign(
         circle_id=circle.id,
         questionnaire=questionnaire.name,
+        kind=questionnaire.kind,
         questionnaire_version=questionnaire.version,
         questionnaire_hash=questionnaire.content_hash,
         token=secrets.token_urlsafe(TOKEN_BYTES),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth.access import circle_or_404
 from ..circles.queries import visible_circles
@@ -24,12 +24,6 @@ from .operations import (CommunityError, add_note, create_project, decline_deman
                          update_project, withdraw_decline)
 
 bp = Blueprint("community", __name__, url_prefix="/community")
-
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every page of this blueprint is for signed-in staff."""
 
 
 def _project_or_404(circle: Circle, project_id: int):

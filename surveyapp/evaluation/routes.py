@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlmodel import select
 
-from ..auth.access import circle_or_404, evaluation_or_404, assessors_only
+from ..auth.access import circle_or_404, evaluation_or_404
 from ..circles.queries import visible_circles
 from ..db import get_session
 from .facts_input import parse_fact
@@ -20,9 +20,6 @@ from ..community import needs_suggestion
 from .forms import NewEvaluationForm, indicator_form, inventory_form
 
 bp = Blueprint("evaluation", __name__, url_prefix="/staff")
-
-
-assessors_only(bp)
 
 
 def _optional_points(text: str, limit: float) -> float | None:

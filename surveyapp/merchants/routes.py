@@ -4,7 +4,6 @@ outlet seen in the field. Every page is scoped to circles the user may see (404 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 
 from ..auth.access import circle_or_404
 from ..campaigns.qr import public_url
@@ -15,12 +14,6 @@ from .forms import ActionForm, outlet_form
 from .operations import OutletError, add_outlet, merge, separate, set_status
 
 bp = Blueprint("merchants", __name__, url_prefix="/staff/circles/<int:circle_id>/outlets")
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every page of this blueprint is for signed-in staff."""
-
 
 def _circle_or_404(circle_id: int) -> Circle:
     return circle_or_404(circle_id)

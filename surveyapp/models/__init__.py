@@ -3,9 +3,10 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic's
 autogenerate and the test fixtures rely on that).
 """
+from .audit import AuditEntry
 from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate
 from .campaign import Campaign, CampaignStatus
-from .evaluation import Evaluation, IndicatorEntry, InventoryItem, RulesSnapshot
+from .evaluation import Evaluation, EvaluationState, IndicatorEntry, InventoryItem, RulesSnapshot
 from .questionnaire_snapshot import QuestionnaireSnapshot
 from .report import IssuedReport
 from .response import Channel, Exclusion, Response
@@ -17,7 +18,7 @@ from .community import (CommunityProject, DemandDecision, ProjectDemand, Project
 from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
-    "AnswerTally", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
+    "AnswerTally", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
     "Community", "CommunityCreate", "Evaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
     "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
     "Outlet", "OutletSource", "OutletStatus",

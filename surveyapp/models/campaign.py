@@ -18,6 +18,9 @@ class Campaign(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     circle_id: int = Field(foreign_key="circle.id", index=True, ondelete="CASCADE")
     questionnaire: str = Field(max_length=64)
+    #: Who answers (the questionnaire file's ``kind``): ``resident`` or ``merchant``. Kept
+    #: on the campaign so that lists can pick resident surveys without loading snapshots.
+    kind: str = Field(default="resident", max_length=16, index=True)
     questionnaire_version: str = Field(max_length=32)
     questionnaire_hash: str = Field(max_length=64)
     #: Public, unguessable token in the QR link (secrets.token_urlsafe(24): 192 bits).

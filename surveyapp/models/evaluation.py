@@ -6,6 +6,7 @@ evaluation was opened with, so a score can always be re-derived and explained.
 """
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -28,6 +29,16 @@ class RulesSnapshot(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class EvaluationState(str, enum.Enum):
+    """The life of a round (DESIGN.md, "Life of an evaluation")."""
+
+    draft = "draft"  # 草稿: freely edited, deletable
+    ready = "ready"  # 待签发: complete, waiting to be issued
+    issued = "issued"  # 已签发: frozen with every input
+    withdrawn = "withdrawn"  # 已撤回
+    corrected = "corrected"  # 已更正: replaced by a newer issued report that names it
+
+
 class Evaluation(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("circle_id", "round", name="uq_evaluation_circle_round"),)
 
@@ -39,6 +50,7 @@ class Evaluation(SQLModel, table=True):
     rules_version: str = Field(max_length=32)
     #: The resident campaign whose summary gives indicators #2 and #3.
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL")
+    state: str = Field(default=EvaluationState.draft.value, max_length=16, index=True)
     evaluated_on: date = Field(default_factory=lambda: utcnow().date())
     #: The circle's own score (自评) for the 有没有 table, kept apart from the assessor's.
     self_presence_points: float | None = None

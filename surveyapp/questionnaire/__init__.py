@@ -14,6 +14,7 @@ from .loader import load_questionnaire, load_questionnaire_text
 from .model import (
     LIKERT5_CHOICES,
     QUESTION_TYPES,
+    SURVEY_KINDS,
     Catalogue,
     CatalogueEntry,
     Choice,
@@ -30,6 +31,7 @@ __all__ = [
     "ExpressionError",
     "LIKERT5_CHOICES",
     "QUESTION_TYPES",
+    "SURVEY_KINDS",
     "Question",
     "Questionnaire",
     "QuestionnaireError",

@@ -17,7 +17,7 @@ from .errors import ExpressionError
 from .expressions import compile_expression
 from .model import (
     DEFAULT_MAX_LENGTH, DYNAMIC_LISTS, LIKERT5_CHOICES, LIKERT5_CODES, LIKERT5_DONT_KNOW,
-    LIKERT5_SATISFIED, QUESTION_TYPES, Catalogue, Choice, Question, Questionnaire, Section,
+    LIKERT5_SATISFIED, QUESTION_TYPES, SURVEY_KINDS, Catalogue, Choice, Question, Questionnaire, Section, default_kind,
 )
 from .yamlnodes import Context, MapReader, compose
 
@@ -25,7 +25,7 @@ from .yamlnodes import Context, MapReader, compose
 #: printed on a paper form.
 RESERVED_NAMES = frozenset({"serial"})
 
-TOP_KEYS = {"name", "version", "title", "title_en", "notice", "estimated_minutes", "choice_lists", "sections"}
+TOP_KEYS = {"name", "kind", "version", "title", "title_en", "notice", "estimated_minutes", "choice_lists", "sections"}
 SECTION_KEYS = {"name", "label", "hint", "questions"}
 CHOICE_KEYS = {"name", "label", "label_en"}
 
@@ -84,6 +84,9 @@ class _Builder:
         top = self.ctx.as_map(compose(text, self.path), "")
         top.check_keys(TOP_KEYS)
         name = top.identifier("name")
+        kind = top.text("kind", required=False) or default_kind(name)
+        if kind not in SURVEY_KINDS:
+            raise top.error("kind", f"unknown kind '{kind}' (one of: {', '.join(SURVEY_KINDS)})")
         version = top.text("version")
         title = top.text("title")
         title_en = top.text("title_en", required=False)
@@ -104,7 +107,7 @@ class _Builder:
         for reader, question in self.pending_constraints:
             self.check_references(reader, "constraint", question.constraint, earlier_only=False)
         return Questionnaire(
-            name=name, version=version, title=title, title_en=title_en, notice=notice,
+            name=name, kind=kind, version=version, title=title, title_en=title_en, notice=notice,
             estimated_minutes=minutes, sections=tuple(sections), path=self.path,
             content_hash=content_hash, catalogue=self.catalogue if self.catalogue_used else None,
         )

@@ -13,6 +13,17 @@ from .expressions import Expression
 QUESTION_TYPES = ("select_one", "select_multiple", "likert5", "integer", "decimal", "text", "note")
 SELECT_TYPES = ("select_one", "select_multiple", "likert5")
 
+#: Who answers a questionnaire. ``resident`` surveys are the satisfaction survey of the
+#: official rules (the 3% sample, indicators #2 and #3); ``merchant`` surveys build the
+#: outlet inventory. Pages, posters, messages and reports follow the kind.
+SURVEY_KINDS = ("resident", "merchant")
+
+
+def default_kind(name: str) -> str:
+    """The kind of a file that does not say (files frozen before ``kind`` existed)."""
+    return "merchant" if name == "merchant" else "resident"
+
+
 #: The dynamic choice list filled at run time from the circle's communities.
 DYNAMIC_LISTS = ("communities",)
 
@@ -177,6 +188,8 @@ class Questionnaire:
     path: str
     content_hash: str
     title_en: str | None = None
+    #: ``resident`` or ``merchant`` (SURVEY_KINDS), from the file's ``kind``.
+    kind: str = "resident"
     #: The 业态 catalogue the `catalogue:` questions were filled from (None when unused).
     catalogue: Catalogue | None = None
     questions: tuple[Question, ...] = field(init=False, compare=False)

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 import reports
 
-from ..auth.access import campaign_or_404, evaluation_or_404, assessors_only
+from ..auth.access import campaign_or_404, evaluation_or_404
 from ..campaigns.qr import public_url
 from ..circles.queries import get_circle
 from ..db import get_session
@@ -18,9 +18,6 @@ from .data import ReportUnavailable, evaluation_campaign, fingerprint, report_da
 from .operations import KINDS, PREVIEW_NUMBER, download_name, issue, render
 
 bp = Blueprint("reporting", __name__, url_prefix="/staff")
-
-
-assessors_only(bp)
 
 
 @bp.route("/campaigns/<int:campaign_id>/preview/<kind>")

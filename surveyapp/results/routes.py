@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ..auth.access import assessors_only, campaign_or_404
+from ..auth.access import campaign_or_404
 from ..campaigns.qr import public_url
 from ..circles.queries import get_circle
 from ..db import get_session
@@ -20,9 +20,6 @@ from .review import REVIEW_LIMIT, review_history, review_items
 from .service import summary_for
 
 bp = Blueprint("results", __name__, url_prefix="/staff")
-
-
-assessors_only(bp)
 
 
 @bp.route("/campaigns/<int:campaign_id>")

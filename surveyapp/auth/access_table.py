@@ -1,0 +1,87 @@
+"""The access table: every endpoint of the app and the roles that may reach it.
+
+This is the one place that says who may open what. :func:`surveyapp.auth.access.enforce`
+checks it before every request, and ``tests/test_access_table.py`` walks ``app.url_map``:
+an endpoint missing here fails the suite, and every endpoint is requested as anonymous,
+officer, assessor and admin, of its circle and of another circle.
+
+Roles say *which kind of user* may reach an endpoint. *Which circle* is the second rule,
+applied by the views through ``circle_or_404`` and its siblings: a staff member other than an
+admin sees only the circles granted to them, and anything else answers 404 (never 403, so ids
+reveal nothing). A signed-in user whose role is not listed also gets 404; an anonymous visitor
+is sent to the sign-in page (the JSON API answers 401).
+
+Decisions worth knowing:
+- Officers see aggregates and suggestion text, never an individual response: the campaign
+  dashboard, evaluations, reports and the outlet list are for assessors and admins.
+- Officers may read the JSON summary of a campaign of their circle: it holds counts and rates
+  only (groups under 5 respondents are suppressed), the same figures as their demand list.
+"""
+from __future__ import annotations
+
+ANONYMOUS = "anonymous"
+OFFICER = "officer"
+ASSESSOR = "assessor"
+ADMIN = "admin"
+ROLES = (ANONYMOUS, OFFICER, ASSESSOR, ADMIN)
+
+#: Anyone, signed in or not (resident and merchant pages, sign-in, static files).
+PUBLIC = frozenset(ROLES)
+#: Every signed-in staff member.
+STAFF = frozenset({OFFICER, ASSESSOR, ADMIN})
+#: Those who see individual responses, enter evaluations and issue reports.
+ASSESSORS = frozenset({ASSESSOR, ADMIN})
+#: Account management and the audit log.
+ADMINS = frozenset({ADMIN})
+
+ACCESS_TABLE: dict[str, frozenset[str]] = {
+    "static": PUBLIC,
+    # Residents and merchants answering (collect/): no account, the token is the key.
+    "collect.notice": PUBLIC,
+    "collect.answer": PUBLIC,
+    "collect.thanks": PUBLIC,
+    "collect.text_size": PUBLIC,
+    # Signing in and out (auth/).
+    "auth.login": PUBLIC,
+    "auth.logout": STAFF,
+    # Campaigns (campaigns/).
+    "campaigns.index": ASSESSORS,
+    "campaigns.qr": ASSESSORS,
+    # A campaign's results and the review of responses (results/).
+    "results.dashboard": ASSESSORS,
+    "results.exclude": ASSESSORS,
+    "results.restore": ASSESSORS,
+    # JSON API (api/).
+    "api.campaign_summary": STAFF,
+    # Evaluations (evaluation/).
+    "evaluation.circles": ASSESSORS,
+    "evaluation.circle": ASSESSORS,
+    "evaluation.sheet": ASSESSORS,
+    "evaluation.inventory": ASSESSORS,
+    "evaluation.indicator": ASSESSORS,
+    # The outlet inventory (merchants/).
+    "merchants.index": ASSESSORS,
+    "merchants.new": ASSESSORS,
+    "merchants.status": ASSESSORS,
+    "merchants.merge_duplicate": ASSESSORS,
+    "merchants.separate_duplicate": ASSESSORS,
+    # Reports (reporting/).
+    "reporting.preview": ASSESSORS,
+    "reporting.poster": ASSESSORS,
+    "reporting.issue_campaign": ASSESSORS,
+    "reporting.issue_evaluation": ASSESSORS,
+    "reporting.download": ASSESSORS,
+    # Demand and project lists (community/).
+    "community.index": STAFF,
+    "community.demands": STAFF,
+    "community.demand": STAFF,
+    "community.suggestions": STAFF,
+    "community.triage": STAFF,
+    "community.projects": STAFF,
+    "community.new_project": STAFF,
+    "community.edit_project": STAFF,
+    "community.project": STAFF,
+    "community.add_project_note": STAFF,
+    "community.lists_pdf": STAFF,
+    "community.lists_xlsx": STAFF,
+}
