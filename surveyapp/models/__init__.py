@@ -6,7 +6,7 @@ autogenerate and the test fixtures rely on that).
 from .audit import AuditEntry
 from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate
 from .campaign import Campaign, CampaignStatus
-from .evaluation import Evaluation, EvaluationState, IndicatorEntry, InventoryItem, RulesSnapshot
+from .evaluation import Evaluation, EvaluationState, FrozenEvaluation, IndicatorEntry, InventoryItem, RulesSnapshot
 from .questionnaire_snapshot import QuestionnaireSnapshot
 from .report import IssuedReport
 from .response import Channel, Exclusion, Response
@@ -19,7 +19,7 @@ from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
     "AnswerTally", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
-    "Community", "CommunityCreate", "Evaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
+    "Community", "CommunityCreate", "Evaluation", "FrozenEvaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
     "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
     "Outlet", "OutletSource", "OutletStatus",
 ]

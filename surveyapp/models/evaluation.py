@@ -40,7 +40,8 @@ class EvaluationState(str, enum.Enum):
 
 
 class Evaluation(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("circle_id", "round", name="uq_evaluation_circle_round"),)
+    #: A correction is a new row of the same round with the next ``revision``.
+    __table_args__ = (UniqueConstraint("circle_id", "round", "revision", name="uq_evaluation_circle_round_revision"),)
 
     id: int | None = Field(default=None, primary_key=True)
     circle_id: int = Field(foreign_key="circle.id", index=True, ondelete="CASCADE")
@@ -51,6 +52,18 @@ class Evaluation(SQLModel, table=True):
     #: The resident campaign whose summary gives indicators #2 and #3.
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", ondelete="SET NULL")
     state: str = Field(default=EvaluationState.draft.value, max_length=16, index=True)
+    #: 0 for the round as first opened; n for its n-th correction.
+    revision: int = 0
+    #: The issued round this one corrects (its report is replaced when this one is issued).
+    corrects_id: int | None = Field(default=None, foreign_key="evaluation.id", ondelete="SET NULL")
+    correction_reason: str = Field(default="", max_length=1000)
+    #: The assessor confirmed that the linked campaign may still be open when issuing.
+    campaign_open_confirmed: bool = False
+    #: When the inventory (有没有) was last saved: an inventory with no type present is still saved.
+    inventory_saved_at: datetime | None = None
+    #: Why the round was withdrawn (or other state note), and when the state last changed.
+    state_reason: str = Field(default="", max_length=1000)
+    state_changed_at: datetime | None = None
     evaluated_on: date = Field(default_factory=lambda: utcnow().date())
     #: The circle's own score (自评) for the 有没有 table, kept apart from the assessor's.
     self_presence_points: float | None = None
@@ -85,5 +98,20 @@ class IndicatorEntry(SQLModel, table=True):
     suggested: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     self_points: float | None = None
     note: str = Field(default="", max_length=1000)
+    #: The assessor marked the indicator 不适用 (scored 0); ``note`` holds the reason.
+    not_applicable: bool = False
     updated_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FrozenEvaluation(SQLModel, table=True):
+    """Every input of an issued round, frozen when it was issued: the score sheet (rules,
+    inventory, facts, survey figures) and the report's data document (with the campaign
+    summary). An issued round is read from here, never re-computed."""
+
+    __tablename__ = "frozen_evaluation"
+
+    evaluation_id: int = Field(foreign_key="evaluation.id", primary_key=True, ondelete="CASCADE")
+    document: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fingerprint: str = Field(max_length=64)
+    frozen_at: datetime = Field(default_factory=utcnow)

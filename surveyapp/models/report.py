@@ -33,3 +33,8 @@ class IssuedReport(SQLModel, table=True):
     #: The date printed on the report (local date of issue).
     issued_on: date
     issued_at: datetime = Field(default_factory=utcnow)
+    #: The report this one corrects (both say so: this one names it, the old one is marked).
+    replaces_id: int | None = Field(default=None, foreign_key="issued_report.id", ondelete="SET NULL")
+    #: Withdrawn reports keep their bytes; these say when and why.
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str = Field(default="", max_length=1000)

@@ -9,15 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .expressions import Expression
+from .kinds import SURVEY_KINDS
 
 QUESTION_TYPES = ("select_one", "select_multiple", "likert5", "integer", "decimal", "text", "note")
 SELECT_TYPES = ("select_one", "select_multiple", "likert5")
-
-#: Who answers a questionnaire. ``resident`` surveys are the satisfaction survey of the
-#: official rules (the 3% sample, indicators #2 and #3); ``merchant`` surveys build the
-#: outlet inventory. Pages, posters, messages and reports follow the kind.
-SURVEY_KINDS = ("resident", "merchant")
-
 
 def default_kind(name: str) -> str:
     """The kind of a file that does not say (files frozen before ``kind`` existed)."""
