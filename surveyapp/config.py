@@ -25,10 +25,16 @@ DEFAULTS = {
     "SUBMIT_RATE_LIMIT": "20 per minute;300 per hour",
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "TIMEZONE": "Asia/Shanghai",  # dates and times are shown in this zone
-    "SAMPLE_RATE": 0.03,
     "TOO_FAST_FRACTION": "1/3",  # online answers faster than this share of the median are excluded
     "PROXY_FIX": 0,  # number of trusted proxies in front of the app (for real client addresses)
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
+}
+
+#: Settings that are no longer read, with where the value lives now: the app refuses to start
+#: while one is set, rather than silently disagreeing with it.
+RETIRED = {
+    "SAMPLE_RATE": "the sample rule is the rules file's service.sample_rate (rules/<name>.yaml, "
+                   "SURVEYAPP_DEFAULT_RULES names the file); unset SURVEYAPP_SAMPLE_RATE",
 }
 
 #: The development secret; production mode refuses it.
@@ -43,6 +49,9 @@ def load_settings(config: dict | None, instance_path: str, environ=None) -> dict
     """Merge defaults, the environment, and an explicit mapping (tests), in that order."""
     environ = os.environ if environ is None else environ
     settings = dict(DEFAULTS)
+    for name, where in RETIRED.items():
+        if environ.get(f"SURVEYAPP_{name}") or (config and name in config):
+            raise ConfigError(f"SURVEYAPP_{name} is no longer read: {where}.")
     for name in DEFAULTS:
         value = environ.get(f"SURVEYAPP_{name}")
         if value is not None and value != "":

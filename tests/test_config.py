@@ -26,10 +26,17 @@ def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):
 
 def test_environment_overrides_defaults_with_types(tmp_path):
     settings = load_settings(None, str(tmp_path), environ={
-        "SURVEYAPP_DATABASE_URL": "postgresql+psycopg://db/x", "SURVEYAPP_SAMPLE_RATE": "0.05",
+        "SURVEYAPP_DATABASE_URL": "postgresql+psycopg://db/x", "SURVEYAPP_TOO_FAST_FRACTION": "1/4",
         "SURVEYAPP_PROXY_FIX": "1"})
     assert settings["DATABASE_URL"] == "postgresql+psycopg://db/x"
-    assert settings["SAMPLE_RATE"] == 0.05 and settings["PROXY_FIX"] == 1
+    assert settings["TOO_FAST_FRACTION"] == "1/4" and settings["PROXY_FIX"] == 1
+
+
+def test_a_retired_sample_rate_setting_refuses_to_start(tmp_path):
+    """The sample rule lives in the rules file only: a SURVEYAPP_SAMPLE_RATE left in the
+    environment would silently disagree with it, so the app names where the rate is now."""
+    with pytest.raises(ConfigError, match="service.sample_rate"):
+        load_settings(None, str(tmp_path), environ={"SURVEYAPP_SAMPLE_RATE": "0.05"})
 
 
 def test_explicit_config_wins_over_environment(tmp_path):

@@ -69,6 +69,9 @@ class Indicator(Result):
     max_points: float
     borderline: bool
     mean_score: float | None
+    #: False when no answer counts (every answer was don't-know, or none was given): the
+    #: rate is None, the points are 0, and pages print 无法评价.
+    assessable: bool = True
 
 
 def _rule(rule: PointRule | None, max_points: float | None) -> PointRule:
@@ -114,7 +117,9 @@ def _mean_score(score_sum: Fraction | None, weight: Fraction, scale: tuple[int, 
 
 def _build(label: str, answered: int, sat: int, dk: int, rate: Fraction | None, n_eff: float,
            method: str, points: float, rule: PointRule, mean_score: float | None,
-           confidence: float) -> Indicator:
+           confidence: float, sample_met: bool) -> Indicator:
+    """``borderline`` only when the sample rule is met: a short sample already scores 0, so
+    an interval around a threshold decides nothing."""
     if rate is None:
         low = high = None
     else:
@@ -131,8 +136,9 @@ def _build(label: str, answered: int, sat: int, dk: int, rate: Fraction | None, 
         ci_method=method,
         points=points,
         max_points=rule.full_points,
-        borderline=any(contains(low, high, t) for t in thresholds),
+        borderline=bool(sample_met) and any(contains(low, high, t) for t in thresholds),
         mean_score=mean_score,
+        assessable=rate is not None,
     )
 
 
@@ -156,7 +162,7 @@ def satisfaction_indicator(counts: Mapping[Any, int], *, label: str, satisfied_c
     method = "wilson-fpc" if population is not None else "wilson"
     return _build(label, answered, sat, dk, rate, n_eff, method,
                   rule.points(sat, answered, sample_met), rule,
-                  _mean_score(score_sum, Fraction(answered), scale), confidence)
+                  _mean_score(score_sum, Fraction(answered), scale), confidence, sample_met)
 
 
 def weighted_satisfaction_indicator(counts_by_stratum: Mapping[Any, Mapping[Any, int]],
@@ -206,4 +212,4 @@ def weighted_satisfaction_indicator(counts_by_stratum: Mapping[Any, Mapping[Any,
     method = "wilson-kish-fpc" if population is not None else "wilson-kish"
     points = rule.points(w_sat, w_ans, sample_met) if rate is not None else rule.fail_points
     mean = _mean_score(w_score if scale is not None else None, w_ans, scale)
-    return _build(label, answered, sat, dk, rate, n_eff, method, points, rule, mean, confidence)
+    return _build(label, answered, sat, dk, rate, n_eff, method, points, rule, mean, confidence, sample_met)

@@ -1,5 +1,11 @@
 """The summary as the app's settings define it: one function for the CLI, the JSON API
-and the dashboard, so all three give the same document."""
+and the dashboard, so all three give the same document.
+
+The sample rule (valid ≥ rate × population) has one source: a rules file's
+``service.sample_rate``. A round reads its own rules file's; a campaign on its own (the
+dashboard, the API, ``surveyapp summary``) reads the default rules file's
+(``SURVEYAPP_DEFAULT_RULES``). There is no separate setting that could disagree.
+"""
 from __future__ import annotations
 
 from fractions import Fraction
@@ -10,11 +16,17 @@ from ..questionnaire.registry import questionnaire_by_hash
 from .summary import campaign_summary
 
 
-def summary_for(session, campaign, detail: bool = True) -> dict:
+def default_sample_rate() -> Fraction:
+    from ..evaluation.registry import current_rules
+
+    return current_rules(current_app.config["DEFAULT_RULES"]).service.sample_rate
+
+
+def summary_for(session, campaign, detail: bool = True, sample_rate=None) -> dict:
     questionnaire = questionnaire_by_hash(session, campaign.questionnaire_hash)
     return campaign_summary(
         session, campaign, questionnaire,
-        sample_rate=current_app.config["SAMPLE_RATE"],
+        sample_rate=default_sample_rate() if sample_rate is None else sample_rate,
         too_fast_fraction=Fraction(str(current_app.config["TOO_FAST_FRACTION"])),
         detail=detail,
     )

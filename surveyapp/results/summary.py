@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from .. import analysis
 from ..models import Campaign, Circle, Community, Response
+from ..questionnaire.kinds import survey_kind
 from ..responses.quality import COMMUNITY_QUESTION, SCORED_INDICATORS, detail_items
 from ..responses.tallies import CHANNEL_KEY
 from .tallies import TOO_FAST_FRACTION, CampaignTallies, load
@@ -52,23 +53,32 @@ def _indicator(tallies: CampaignTallies, question, label, population, sample_met
     return analysis.satisfaction_indicator(tallies.counts(question.name), **options).to_dict()
 
 
-def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sample_rate=0.03,
+def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sample_rate,
                      too_fast_fraction=TOO_FAST_FRACTION, detail: bool = True) -> dict:
+    """``sample_rate`` is the rules file's ``service.sample_rate`` (the one source of the rule).
+
+    Only surveys whose kind feeds satisfaction (residents) have the sample rule and the scored
+    indicators; for the others ``sample.applies`` is false, ``rate``/``required``/``met`` are
+    null and ``indicators`` is empty."""
     circle = session.get(Circle, campaign.circle_id)
+    kind = survey_kind(campaign.kind)
     tallies = load(session, campaign.id, questionnaire, too_fast_fraction)
     check = analysis.check_sample(circle.population, tallies.valid, tallies.excluded, rate=sample_rate)
     sample = check.to_dict()
+    sample["applies"] = kind.feeds_satisfaction
     sample["advisory"] = analysis.advisory_sample_size(circle.population)
+    if not kind.feeds_satisfaction:
+        sample.update(rate=None, required=None, met=None, shortfall=None, advisory=None)
 
     indicators = {}
-    for indicator in SCORED_INDICATORS:
+    for indicator in SCORED_INDICATORS if kind.feeds_satisfaction else ():
         question = overall_question(questionnaire, indicator)
         if question is not None:
             indicators[indicator] = _indicator(tallies, question, INDICATOR_LABELS[indicator],
                                                circle.population, check.met)
     document = {
         "campaign": {"id": campaign.id, "circle": circle.id, "questionnaire": campaign.questionnaire,
-                     "version": campaign.questionnaire_version},
+                     "version": campaign.questionnaire_version, "kind": kind.code},
         "sample": sample,
         "indicators": indicators,
     }
@@ -94,7 +104,7 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
         "exclusion_labels": EXCLUSION_LABELS,
     }
     document["details"] = [
-        {"name": q.name, "group": q.indicator, **_detail(tallies, q, circle.population)}
+        {"name": q.name, "group": q.indicator, **_detail(tallies, q, circle.population, bool(check.met))}
         for q in detail_items(questionnaire)
     ]
     document["breakdowns"] = _breakdowns(tallies, questionnaire)
@@ -106,10 +116,10 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
     return document
 
 
-def _detail(tallies, question, population) -> dict:
+def _detail(tallies, question, population, sample_met: bool) -> dict:
     item = analysis.satisfaction_indicator(
         tallies.counts(question.name), label=question.label, satisfied_codes=question.satisfied,
-        dont_know_codes=question.dont_know, population=population, sample_met=False).to_dict()
+        dont_know_codes=question.dont_know, population=population, sample_met=sample_met).to_dict()
     for key in ("points", "max_points"):
         item.pop(key)
     return item
