@@ -26,9 +26,19 @@ def _name_size(name: str) -> int:
     return 16
 
 
+#: The resident survey's wording (the app passes each survey kind's own).
+RESIDENT_KICKER = "一刻钟便民生活圈 · 居民满意度调查"
+RESIDENT_INVITATION = "扫一扫，用 3 分钟说说\n您家附近的店铺和服务"
+RESIDENT_NOTE = "匿名填写 · 不问姓名和电话"
+
+
 def qr_poster(*, circle_name: str, url: str, closes_on: date | None, questionnaire_title: str,
-              url_fetcher=None) -> bytes:
-    """An A4 PDF poster inviting residents to scan the campaign's QR code (one page)."""
+              url_fetcher=None, kicker: str = RESIDENT_KICKER, invitation: str = RESIDENT_INVITATION,
+              note: str = RESIDENT_NOTE) -> bytes:
+    """An A4 PDF poster inviting respondents to scan the campaign's QR code (one page).
+
+    ``kicker`` (the line above the circle's name), ``invitation`` (why and how, lines split
+    on newlines) and ``note`` (e.g. 匿名填写) follow the survey's kind."""
     qr = qr_code(url)
     context = {
         "doc": {"title": f"{circle_name} 调查二维码",
@@ -42,6 +52,9 @@ def qr_poster(*, circle_name: str, url: str, closes_on: date | None, questionnai
         "qr": qr.svg_data_uri(scale=10, border=4, dark="#000000", light="#ffffff"),
         "closes_on": chinese_date(closes_on) if closes_on else None,
         "title": questionnaire_title,
+        "kicker": kicker,
+        "invitation": invitation.split("\n"),
+        "note": note,
     }
-    identifier = hashlib.sha256(f"{circle_name}|{url}".encode()).hexdigest()[:32]
+    identifier = hashlib.sha256(f"{circle_name}|{url}|{kicker}".encode()).hexdigest()[:32]
     return render_pdf("poster.html", context, identifier=identifier, url_fetcher=url_fetcher)

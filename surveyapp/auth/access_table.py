@@ -41,6 +41,7 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "collect.answer": PUBLIC,
     "collect.thanks": PUBLIC,
     "collect.text_size": PUBLIC,
+    "collect.another": PUBLIC,
     # Signing in and out (auth/).
     "auth.login": PUBLIC,
     "auth.logout": STAFF,
@@ -59,6 +60,11 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "evaluation.sheet": ASSESSORS,
     "evaluation.inventory": ASSESSORS,
     "evaluation.indicator": ASSESSORS,
+    "evaluation.campaign": ASSESSORS,
+    "evaluation.ready": ASSESSORS,
+    "evaluation.delete": ASSESSORS,
+    "evaluation.withdraw_page": ASSESSORS,
+    "evaluation.correct": ASSESSORS,
     # The outlet inventory (merchants/).
     "merchants.index": ASSESSORS,
     "merchants.new": ASSESSORS,
@@ -70,6 +76,8 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "reporting.poster": ASSESSORS,
     "reporting.issue_campaign": ASSESSORS,
     "reporting.issue_evaluation": ASSESSORS,
+    "reporting.issue_page": ASSESSORS,
+    "reporting.evaluation_preview": ASSESSORS,
     "reporting.download": ASSESSORS,
     # Demand and project lists (community/).
     "community.index": STAFF,

@@ -9,6 +9,7 @@ from ..auth.access import campaign_or_404
 from ..auth.users import visible_circle_ids
 from ..db import get_session
 from ..models.timeutil import utcnow
+from ..questionnaire.kinds import survey_kind
 from ..results.service import summary_for
 from .qr import public_url, qr_png, qr_svg
 from .queries import campaign_rows
@@ -25,6 +26,7 @@ def index():
     samples = {row.campaign.id: summary_for(db, row.campaign, detail=False)["sample"] for row in rows}
     return render_template(
         "campaigns/index.html", rows=rows, now=utcnow(), samples=samples,
+        kinds={row.campaign.id: survey_kind(row.campaign.kind) for row in rows},
         links={row.campaign.id: public_url(base, row.campaign.token) for row in rows},
     )
 

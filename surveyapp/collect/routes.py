@@ -19,6 +19,7 @@ from ..db import get_session
 from ..extensions import csrf, limiter
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers, visible_questions
+from ..questionnaire.kinds import survey_kind
 from ..questionnaire.registry import questionnaire_by_hash
 from .forms import attach_errors, build_answer_form, field_name, raw_answers
 from ..responses.operations import AlreadyAnswered, NewResponse, record_response
@@ -29,7 +30,25 @@ bp = Blueprint("collect", __name__, url_prefix="/s")
 
 DEVICE_COOKIE = "sa_device"
 TEXT_SIZE_COOKIE = "sa_text"
+#: For kinds where one device may answer for several units (a merchant with a second shop):
+#: which unit this device is answering for now (0 = the first), one cookie per campaign.
+UNIT_COOKIE = "sa_unit_{}"
+MAX_UNITS = 20
 COOKIE_YEARS = 2
+
+
+def _unit(campaign) -> int:
+    """The unit this device answers for (always 0 for kinds answered once per device)."""
+    if not survey_kind(campaign.kind).several_per_device:
+        return 0
+    raw = request.cookies.get(UNIT_COOKIE.format(campaign.id), "0")
+    return min(int(raw), MAX_UNITS) if raw.isdigit() else 0
+
+
+def _device_key(campaign, device: str) -> str:
+    """The device id hashed for the one-answer-per-device rule: per unit when the kind allows several."""
+    unit = _unit(campaign)
+    return device if unit == 0 else f"{device}#unit{unit}"
 
 
 def _submit_limit() -> str:
@@ -48,9 +67,10 @@ def _campaign_or_page(token: str):
         return None, (render_template("collect/unavailable.html", reason=state, campaign=campaign, circle=circle), 200)
     questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
     device = request.cookies.get(DEVICE_COOKIE)
-    hashed = device_hash(current_app.config["SECRET_KEY"], campaign, device) if device else None
+    hashed = device_hash(current_app.config["SECRET_KEY"], campaign, _device_key(campaign, device)) if device else None
     if has_answered(db, campaign, hashed):
-        return None, (render_template("collect/already.html", circle=circle, questionnaire=questionnaire), 200)
+        return None, (render_template("collect/already.html", circle=circle, questionnaire=questionnaire,
+                                      kind=survey_kind(campaign.kind), campaign=campaign), 200)
     return (campaign, circle, questionnaire, device), None
 
 
@@ -137,11 +157,12 @@ def answer(token: str):
     try:
         record_response(db, campaign, questionnaire, NewResponse(
             answers=clean,
-            device_hash=device_hash(current_app.config["SECRET_KEY"], campaign, device),
+            device_hash=device_hash(current_app.config["SECRET_KEY"], campaign, _device_key(campaign, device)),
             started_at=datetime.fromisoformat(started) if started else None,
         ))
     except AlreadyAnswered:
-        return render_template("collect/already.html", circle=circle, questionnaire=questionnaire)
+        return render_template("collect/already.html", circle=circle, questionnaire=questionnaire,
+                               kind=survey_kind(campaign.kind), campaign=campaign)
     response = redirect(url_for("collect.thanks", token=token))
     response.set_cookie(
         DEVICE_COOKIE, device, max_age=COOKIE_YEARS * 365 * 86400,
@@ -157,7 +178,23 @@ def thanks(token: str):
     if campaign is None:
         abort(404)
     circle = get_circle(db, campaign.circle_id)
-    return render_template("collect/thanks.html", circle=circle)
+    return render_template("collect/thanks.html", circle=circle, kind=survey_kind(campaign.kind), campaign=campaign)
+
+
+@bp.route("/<token>/another")
+def another(token: str):
+    """A merchant who runs a second shop answers again, for that shop: the device moves on to
+    its next unit. Kinds answered once per device ignore this and show the notice."""
+    db = get_session()
+    campaign = campaign_by_token(db, token)
+    if campaign is None:
+        abort(404)
+    response = redirect(url_for("collect.notice", token=token))
+    if survey_kind(campaign.kind).several_per_device:
+        response.set_cookie(UNIT_COOKIE.format(campaign.id), str(min(_unit(campaign) + 1, MAX_UNITS)),
+                            max_age=COOKIE_YEARS * 365 * 86400, httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.route("/<token>/text-size")
@@ -180,6 +217,4 @@ def _text_size():
 @bp.app_template_test("anonymous")
 def _is_anonymous(questionnaire) -> bool:
     """Residents answer anonymously; a merchant's answers name their shop (not a person)."""
-    from ..merchants.operations import MERCHANT_QUESTIONNAIRES
-
-    return questionnaire.name not in MERCHANT_QUESTIONNAIRES
+    return survey_kind(questionnaire.kind).anonymous

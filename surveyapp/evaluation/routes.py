@@ -7,9 +7,14 @@ from sqlmodel import select
 from ..auth.access import circle_or_404, evaluation_or_404
 from ..circles.queries import visible_circles
 from ..db import get_session
+from ..models.timeutil import utcnow
+from ..questionnaire.kinds import satisfaction_kinds
+from . import states
+from .completeness import gaps
 from .facts_input import parse_fact
-from .operations import (EvaluationError, open_evaluation, save_facts, save_inventory,
-                                     save_self_presence)
+from .operations import (EvaluationError, IncompleteEvaluation, back_to_draft, confirm_open_campaign,
+                         correction_of, delete_draft, mark_ready, open_evaluation, require_editable, save_facts,
+                         save_inventory, save_self_presence, set_campaign, start_correction, withdraw)
 from .registry import UnknownRules, available_rules, current_rules, rules_by_hash
 from .rules import RulesError
 from .service import circle_history, evaluation_sheet, inventory_rows
@@ -17,7 +22,7 @@ from ..merchants.queries import fact_suggestions, presence_suggestions
 from ..models import Campaign, Circle, IndicatorEntry
 from ..reporting.routes import issued_reports
 from ..community import needs_suggestion
-from .forms import NewEvaluationForm, indicator_form, inventory_form
+from .forms import CampaignForm, ConfirmForm, NewEvaluationForm, ReasonForm, indicator_form, inventory_form
 
 bp = Blueprint("evaluation", __name__, url_prefix="/staff")
 
@@ -40,42 +45,191 @@ def circles():
     return render_template("evaluation/circles.html", circles=visible_circles(get_session(), current_user))
 
 
+def resident_campaigns(db, circle_id: int) -> list[Campaign]:
+    """The campaigns that may feed #2/#3 (resident surveys of the circle): closed ones first,
+    newest first, then those still open."""
+    now = utcnow()
+    campaigns = db.exec(select(Campaign).where(Campaign.circle_id == circle_id,
+                                               Campaign.kind.in_(satisfaction_kinds()))).all()
+    closed = sorted((c for c in campaigns if c.state(now) == "closed"),
+                    key=lambda c: (c.closes_at or c.opens_at, c.id), reverse=True)
+    running = sorted((c for c in campaigns if c.state(now) != "closed"), key=lambda c: c.id, reverse=True)
+    return closed + running
+
+
+def campaign_choices(db, circle_id: int) -> list[tuple[str, str]]:
+    now = utcnow()
+    choices = []
+    for c in resident_campaigns(db, circle_id):
+        state = c.state(now)
+        when = c.closes_at or c.opens_at
+        status = {"closed": "已结束", "open": "进行中", "not_yet_open": "未开始"}[state]
+        choices.append((str(c.id), f"#{c.id} {c.questionnaire} v{c.questionnaire_version} · {status}"
+                                   f"{'（截止 ' + when.date().isoformat() + '）' if c.closes_at else ''}"))
+    return choices + [("", "暂不关联（以后在评分表上选择）")]
+
+
 @bp.route("/circles/<int:circle_id>", methods=["GET", "POST"])
 def circle(circle_id: int):
+    """The circle's rounds, and opening a new one: choose its survey, then confirm."""
     circle = circle_or_404(circle_id)
     db = get_session()
     campaigns = db.exec(select(Campaign).where(Campaign.circle_id == circle.id).order_by(Campaign.id.desc())).all()
     form = NewEvaluationForm()
-    form.campaign.choices = [("", "暂不关联")] + [(str(c.id), f"#{c.id} {c.questionnaire} v{c.questionnaire_version}")
-                                                for c in campaigns]
+    form.campaign.choices = campaign_choices(db, circle.id)
     form.rules.choices = [(name, name) for name in available_rules()]
     if request.method == "GET":
         form.rules.data = current_app.config["DEFAULT_RULES"]
+        form.campaign.data = form.campaign.choices[0][0]
+    history = circle_history(db, circle)
+    confirming = None
     if form.validate_on_submit():
         campaign = next((c for c in campaigns if str(c.id) == form.campaign.data), None)
-        try:
-            rules = current_rules(form.rules.data)
-            evaluation = open_evaluation(db, circle, rules, campaign, user_id=current_user.id)
-        except (UnknownRules, RulesError, EvaluationError) as exc:
-            flash(f"无法开始评价：{exc}", "error")
+        if form.confirmed.data != "yes":
+            confirming = {"campaign": campaign, "rules": form.rules.data,
+                          "round": max((h["round"] for h in history), default=0) + 1,
+                          "campaign_label": dict(form.campaign.choices).get(form.campaign.data, "")}
         else:
-            return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id))
-    history = circle_history(db, circle)
-    return render_template("evaluation/circle.html", circle=circle, campaigns=campaigns, history=history, form=form)
+            try:
+                rules = current_rules(form.rules.data)
+                evaluation = open_evaluation(db, circle, rules, campaign, user_id=current_user.id)
+            except (UnknownRules, RulesError, EvaluationError) as exc:
+                flash(f"无法开始评价：{exc}", "error")
+            else:
+                flash(f"已开始第 {evaluation.round} 轮评价（草稿）。", "info")
+                return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id))
+    return render_template("evaluation/circle.html", circle=circle, campaigns=campaigns, history=history, form=form,
+                           confirming=confirming)
 
 
 @bp.route("/evaluations/<int:evaluation_id>")
 def sheet(evaluation_id: int):
     evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
+    state = states.state(evaluation.state)
+    missing = gaps(db, evaluation, utcnow()) if state.editable else []
+    campaign_form = None
+    if state.editable:
+        campaign_form = CampaignForm()
+        campaign_form.campaign.choices = campaign_choices(db, evaluation.circle_id)
+        campaign_form.campaign.data = str(evaluation.campaign_id or "")
+        campaign_form.confirm_open.data = evaluation.campaign_open_confirmed
+    campaign = db.get(Campaign, evaluation.campaign_id) if evaluation.campaign_id else None
     return render_template("evaluation/sheet.html", evaluation=evaluation, sheet=evaluation_sheet(db, evaluation),
-                           issued=issued_reports(db, evaluation_id=evaluation.id))
+                           issued=issued_reports(db, evaluation_id=evaluation.id), state=state, missing=missing,
+                           campaign_form=campaign_form, campaign=campaign,
+                           campaign_state=campaign.state(utcnow()) if campaign else None,
+                           correction=correction_of(db, evaluation) if evaluation.state == states.ISSUED else None)
+
+
+def _back(evaluation, anchor: str | None = None):
+    return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id, _anchor=anchor))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/campaign", methods=["POST"])
+def campaign(evaluation_id: int):
+    """Link the round's resident campaign, and confirm (or not) issuing from an open one."""
+    evaluation = evaluation_or_404(evaluation_id)
+    db = get_session()
+    form = CampaignForm()
+    form.campaign.choices = campaign_choices(db, evaluation.circle_id)
+    if form.validate_on_submit():
+        chosen = None
+        if form.campaign.data:
+            chosen = db.get(Campaign, int(form.campaign.data)) if form.campaign.data.isdigit() else None
+            if chosen is None or chosen.circle_id != evaluation.circle_id:
+                abort(404)
+        try:
+            if chosen is None or chosen.id != evaluation.campaign_id:
+                set_campaign(db, evaluation, chosen)
+            confirm_open_campaign(db, evaluation, bool(form.confirm_open.data))
+        except EvaluationError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("满意度指标的问卷调查已保存。", "info")
+    return _back(evaluation, "survey")
+
+
+@bp.route("/evaluations/<int:evaluation_id>/ready", methods=["POST"])
+def ready(evaluation_id: int):
+    """草稿 → 待签发, or back; an incomplete round lands on the check list."""
+    evaluation = evaluation_or_404(evaluation_id)
+    db = get_session()
+    try:
+        if request.form.get("to") == "draft":
+            back_to_draft(db, evaluation)
+            flash("已退回草稿。", "info")
+        else:
+            mark_ready(db, evaluation)
+            flash("已提交待签发：请预览报告并签发。", "info")
+            return redirect(url_for("reporting.issue_page", evaluation_id=evaluation.id))
+    except IncompleteEvaluation as exc:
+        flash(f"还不完整：缺少 {len(exc.gaps)} 项，见下方清单。", "error")
+        return redirect(url_for("reporting.issue_page", evaluation_id=evaluation.id))
+    except EvaluationError as exc:
+        flash(str(exc), "error")
+    return _back(evaluation)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/delete", methods=["GET", "POST"])
+def delete(evaluation_id: int):
+    evaluation = evaluation_or_404(evaluation_id)
+    db = get_session()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        circle_id = evaluation.circle_id
+        try:
+            delete_draft(db, evaluation)
+        except EvaluationError as exc:
+            flash(str(exc), "error")
+            return _back(evaluation)
+        flash("评价草稿已删除。", "info")
+        return redirect(url_for("evaluation.circle", circle_id=circle_id))
+    return render_template("evaluation/life.html", evaluation=evaluation, form=form, action="delete",
+                           state=states.state(evaluation.state)), (422 if form.errors else 200)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/withdraw", methods=["GET", "POST"])
+def withdraw_page(evaluation_id: int):
+    evaluation = evaluation_or_404(evaluation_id)
+    db = get_session()
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            withdraw(db, evaluation, form.reason.data)
+        except EvaluationError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("报告已撤回；原文件仍可下载，并标明已撤回。", "info")
+        return _back(evaluation, "reports")
+    return render_template("evaluation/life.html", evaluation=evaluation, form=form, action="withdraw",
+                           state=states.state(evaluation.state)), (422 if form.errors else 200)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/correct", methods=["GET", "POST"])
+def correct(evaluation_id: int):
+    """Start a correction: a draft copy of the issued round, issued later under a new number."""
+    evaluation = evaluation_or_404(evaluation_id)
+    db = get_session()
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            draft = start_correction(db, evaluation, form.reason.data, user_id=current_user.id)
+        except EvaluationError as exc:
+            flash(str(exc), "error")
+            return _back(evaluation)
+        flash("已建立更正稿：修改后签发，新报告将注明它取代的原报告。", "info")
+        return redirect(url_for("evaluation.sheet", evaluation_id=draft.id))
+    return render_template("evaluation/life.html", evaluation=evaluation, form=form, action="correct",
+                           state=states.state(evaluation.state)), (422 if form.errors else 200)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/inventory", methods=["GET", "POST"])
 def inventory(evaluation_id: int):
     evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
+    if not _editable_or_flash(evaluation):
+        return _back(evaluation, "presence")
     rules = rules_by_hash(db, evaluation.rules_hash)
     rows = _with_outlet_suggestions(inventory_rows(db, evaluation, rules),
                                     presence_suggestions(db, evaluation.circle_id))
@@ -121,6 +275,8 @@ def indicator(evaluation_id: int, key: str):
     rules = rules_by_hash(db, evaluation.rules_hash)
     if key not in rules.indicator_keys:
         abort(404)
+    if not _editable_or_flash(evaluation):
+        return _back(evaluation, f"i-{key}")
     fields = rules.indicator_fields(key)
     entry = db.get(IndicatorEntry, (evaluation.id, key))
     names = {field.name for field in fields}
@@ -129,12 +285,16 @@ def indicator(evaluation_id: int, key: str):
     # A form never saved starts from the suggestions; once saved, the assessor's values stand.
     defaults = entry.facts if entry else {name: s.value for name, s in suggestions.items()}
     form = indicator_form(fields, defaults, entry.self_points if entry else None,
-                          entry.note if entry else "")()
+                          entry.note if entry else "", bool(entry and entry.not_applicable))()
     spec = rules.indicator(key)
     problems = []
     if form.validate_on_submit():
         facts = {}
-        for field in fields:
+        not_applicable = bool(form.not_applicable.data)
+        if not_applicable and not (form.note.data or "").strip():
+            form.note.errors = ["标为不适用时请在这里写明理由"]
+            problems.append("不适用的理由")
+        for field in fields if not not_applicable else ():
             try:
                 value = parse_fact(field, form[f"fact_{field.name}"].data)
             except ValueError as exc:
@@ -152,7 +312,7 @@ def indicator(evaluation_id: int, key: str):
             circle = db.get(Circle, evaluation.circle_id)
             try:
                 save_facts(db, evaluation, rules, key, facts, self_points, form.note.data, current_user.id,
-                           city_tier=circle.city_tier,
+                           city_tier=circle.city_tier, not_applicable=not_applicable,
                            suggested={name: s.to_dict() for name, s in suggestions.items()})
             except EvaluationError as exc:
                 flash(str(exc), "error")
@@ -169,6 +329,15 @@ def indicator(evaluation_id: int, key: str):
                            problems=problems, suggestions=shown, needs_suggestion=community,
                            outlets_url=url_for("merchants.index", circle_id=evaluation.circle_id)), \
         (422 if problems else 200)
+
+
+def _editable_or_flash(evaluation) -> bool:
+    try:
+        require_editable(evaluation)
+    except EvaluationError as exc:
+        flash(str(exc), "error")
+        return False
+    return True
 
 
 def _with_outlet_suggestions(rows: list[dict], counts: dict[str, int]) -> list[dict]:

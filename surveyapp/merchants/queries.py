@@ -86,3 +86,22 @@ def report_summary(session: Session, circle_id: int) -> dict | None:
     if not derive.counted(outlets):
         return None
     return summary_with_labels(outlets, labels())
+
+
+def campaign_outlets(session: Session, campaign: Campaign) -> dict:
+    """The outlets a merchant campaign's answers created or updated, and those of them still
+    waiting for the assessor to merge or separate (for the merchant campaign's dashboard)."""
+    from ..models import Response
+
+    outlets = outlets_of(session, campaign.circle_id, include_merged=True)
+    mentioned = {rid for o in outlets for rid in o.response_ids}
+    ours = set(session.exec(select(Response.id).where(Response.campaign_id == campaign.id,
+                                                      Response.id.in_(mentioned))).all()) if mentioned else set()
+    fed = [o for o in outlets if ours.intersection(o.response_ids)]
+    return {
+        "outlets": [o for o in fed if o.status != OutletStatus.merged.value],
+        "merged": sum(1 for o in fed if o.status == OutletStatus.merged.value),
+        "duplicates": [o for o in fed if o.possible_duplicate_of is not None and o.status != OutletStatus.merged.value],
+        "answers_used": len(ours),
+        "type_labels": labels()["types"],
+    }

@@ -1,6 +1,7 @@
 """Reads: the data document a report is rendered from, and its fingerprint."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 
@@ -11,17 +12,17 @@ from ..models import Campaign, Circle, Evaluation
 from ..results.service import summary_for
 
 
-class ReportUnavailable(LookupError):
-    """No report can be made (e.g. an evaluation without a resident campaign)."""
-
-
-def report_data(session: Session, campaign: Campaign, evaluation: Evaluation | None = None) -> dict:
-    """Everything a campaign (or evaluation) report shows, as one JSON-able document."""
-    from ..evaluation.service import evaluation_sheet
+def live_report_data(session: Session, campaign: Campaign, evaluation: Evaluation | None = None) -> dict:
+    """Everything a campaign (or evaluation) report shows, as one JSON-able document, from the
+    current data. An evaluation reads the campaign with its own rules file's sample rule."""
+    from ..evaluation.service import live_sheet, survey_summary
 
     circle = session.get(Circle, campaign.circle_id)
-    summary = summary_for(session, campaign)
-    sheet = evaluation_sheet(session, evaluation) if evaluation is not None else None
+    if evaluation is not None:
+        summary = survey_summary(session, evaluation, campaign)
+        sheet = live_sheet(session, evaluation)
+    else:
+        summary, sheet = summary_for(session, campaign), None
     data = {
         "summary": summary,
         "circle": {"id": circle.id, "name": circle.name, "population": circle.population, "city_tier": circle.city_tier},
@@ -36,10 +37,17 @@ def report_data(session: Session, campaign: Campaign, evaluation: Evaluation | N
     return data
 
 
-def evaluation_campaign(session: Session, evaluation: Evaluation) -> Campaign:
-    if evaluation.campaign_id is None:
-        raise ReportUnavailable("这一轮评价没有关联居民问卷调查，无法生成评价报告")
-    return session.get(Campaign, evaluation.campaign_id)
+def report_data(session: Session, campaign: Campaign, evaluation: Evaluation | None = None) -> dict:
+    """The report's data: frozen for an issued (withdrawn, corrected) round, current otherwise."""
+    if evaluation is not None:
+        from ..evaluation.service import frozen_document
+        from ..evaluation.states import state
+
+        if state(evaluation.state).frozen:
+            frozen = frozen_document(session, evaluation)
+            if frozen is not None:
+                return copy.deepcopy(frozen["report_data"])
+    return live_report_data(session, campaign, evaluation)
 
 
 def fingerprint(data: dict) -> str:

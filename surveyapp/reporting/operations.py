@@ -1,7 +1,16 @@
-"""Rendering and issuing reports. Issuing freezes the bytes with what they were made from."""
+"""Rendering and issuing reports. Issuing freezes the bytes with what they were made from.
+
+Numbers are per kind of document (``KINDS``): MY- for the 满意度调查报告 of a resident
+survey, PJ- for the 评价报告 of an evaluation round, HZ- for the 汇总表; file names say which.
+An evaluation round is issued only when it is complete (``surveyapp.evaluation.completeness``);
+issuing freezes every input of the round (``FrozenEvaluation``) so it never changes again. A
+correction is issued under a new number that names the report it replaces.
+"""
 from __future__ import annotations
 
 import hashlib
+import inspect
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
@@ -10,82 +19,197 @@ from sqlmodel import Session, select
 import reports
 
 from ..audit.operations import record
-from ..models import Campaign, Evaluation, IssuedReport
+from ..evaluation import states
+from ..evaluation.completeness import gaps
+from ..evaluation.operations import EvaluationError, IncompleteEvaluation, set_state
+from ..models import Campaign, Evaluation, FrozenEvaluation, IssuedReport
 from ..models.timeutil import utcnow
-from .data import fingerprint, report_data
+from ..questionnaire.kinds import survey_kind
+from .data import fingerprint, live_report_data, report_data
 
+
+@dataclass(frozen=True)
+class ReportKind:
+    media_type: str
+    extension: str
+    title: str
+    prefix: str
+
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {
-    "campaign_report": ("application/pdf", "pdf", "评价报告"),
-    "evaluation_report": ("application/pdf", "pdf", "评价报告"),
-    "summary_sheet_pdf": ("application/pdf", "pdf", "汇总表"),
-    "summary_sheet_xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "汇总表"),
+    "campaign_report": ReportKind(PDF, "pdf", "满意度调查报告", "MY"),
+    "evaluation_report": ReportKind(PDF, "pdf", "评价报告", "PJ"),
+    "summary_sheet_pdf": ReportKind(PDF, "pdf", "汇总表", "HZ"),
+    "summary_sheet_xlsx": ReportKind(XLSX, "xlsx", "汇总表", "HZ"),
 }
 PREVIEW_NUMBER = "预览（未签发）"
 
 
-def render(kind: str, data: dict, *, report_number: str, issued_on: date, assessor: str, data_fingerprint: str) -> bytes:
-    """The report's bytes: a pure function of its arguments (the reports package is deterministic)."""
+class ReportRefused(ValueError):
+    """A report that may not be made for this object; the message is for the user."""
+
+
+def check_campaign_kind(campaign: Campaign, kind: str) -> None:
+    """A campaign report or 汇总表 exists only for surveys whose kind has it (residents)."""
+    survey = survey_kind(campaign.kind)
+    if kind not in survey.reports:
+        raise ReportRefused(f"问卷调查 #{campaign.id} 是{survey.label}，没有满意度调查报告或汇总表")
+
+
+def _accepted(function, options: dict) -> dict:
+    """The keyword options ``function`` accepts (preview, replaces...): the reports package
+    grows them one entry point at a time."""
+    parameters = inspect.signature(function).parameters
+    return {name: value for name, value in options.items() if name in parameters}
+
+
+def render(kind: str, data: dict, *, report_number: str, issued_on: date, assessor: str, data_fingerprint: str,
+           preview: bool = False, replaces: str | None = None) -> bytes:
+    """The report's bytes: a pure function of its arguments (the reports package is deterministic).
+
+    ``preview`` marks every page 预览 · 未签发; ``replaces`` is the number of the report a
+    correction replaces."""
     common = dict(circle=data["circle"], assessor=assessor, report_number=report_number, issued_on=issued_on,
                   fingerprint=data_fingerprint, rules_trial=data["rules_trial"])
+    options = {"preview": preview, "replaces": replaces}
     summary = data["summary"]
     if kind in ("campaign_report", "evaluation_report"):
         evaluation = data["evaluation"] if kind == "evaluation_report" else None
         return reports.campaign_report(summary, evaluation=evaluation, questionnaire_title=data["questionnaire_title"],
                                        evaluation_round=evaluation["evaluation"]["round"] if evaluation else None,
-                                       merchants=data.get("merchants"), **common)
+                                       merchants=data.get("merchants"), **common,
+                                       **_accepted(reports.campaign_report, options))
     if kind == "summary_sheet_pdf":
-        return reports.summary_sheet_pdf(summary, questionnaire_title=data["questionnaire_title"], **common)
+        return reports.summary_sheet_pdf(summary, questionnaire_title=data["questionnaire_title"], **common,
+                                         **_accepted(reports.summary_sheet_pdf, options))
     if kind == "summary_sheet_xlsx":
-        return reports.summary_sheet_xlsx(summary, **common)
+        return reports.summary_sheet_xlsx(summary, **common, **_accepted(reports.summary_sheet_xlsx, options))
     raise ValueError(f"unknown report kind {kind!r}")
 
 
-def next_report_number(session: Session, issued_on: date) -> str:
-    """PJ-<year>-<sequence within the year>: readable, unique, in issue order."""
-    prefix = f"PJ-{issued_on.year}-"
+def next_report_number(session: Session, kind: str, issued_on: date) -> str:
+    """<prefix>-<year>-<sequence of that prefix within the year>: readable, unique, in issue order."""
+    prefix = f"{KINDS[kind].prefix}-{issued_on.year}-"
     count = session.exec(select(func.count()).select_from(IssuedReport)
                          .where(IssuedReport.report_number.startswith(prefix))).one()
     return f"{prefix}{count + 1:04d}"
 
 
-def issue(session: Session, kind: str, campaign: Campaign, evaluation: Evaluation | None, *,
-          user_id: int | None, issuer_name: str, issued_on: date) -> IssuedReport:
-    """Render the report from the current data and freeze it."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown report kind {kind!r}")
-    data = report_data(session, campaign, evaluation if kind == "evaluation_report" else None)
+def _store(session: Session, kind: str, data: dict, campaign: Campaign, evaluation: Evaluation | None, *,
+           user_id: int | None, issuer_name: str, issued_on: date, replaces: IssuedReport | None = None) -> IssuedReport:
     print_fingerprint = fingerprint(data)
-    number = next_report_number(session, issued_on)
+    number = next_report_number(session, kind, issued_on)
     content = render(kind, data, report_number=number, issued_on=issued_on, assessor=issuer_name,
-                     data_fingerprint=print_fingerprint)
+                     data_fingerprint=print_fingerprint, replaces=replaces.report_number if replaces else None)
     issued = IssuedReport(
         kind=kind, report_number=number, campaign_id=campaign.id,
-        evaluation_id=evaluation.id if evaluation is not None and kind == "evaluation_report" else None,
-        media_type=KINDS[kind][0], content=content, sha256=hashlib.sha256(content).hexdigest(),
+        evaluation_id=evaluation.id if evaluation is not None else None,
+        media_type=KINDS[kind].media_type, content=content, sha256=hashlib.sha256(content).hexdigest(),
         data_fingerprint=print_fingerprint, rules_version=data["rules_version"], issued_by=user_id,
         issued_by_name=issuer_name, issued_on=issued_on, issued_at=utcnow(),
+        replaces_id=replaces.id if replaces else None,
     )
     session.add(issued)
     session.flush()
-    record(session, "report.issue", summary=f"签发{KINDS[kind][2]} {number}", target_type="report",
+    record(session, "report.issue", summary=f"签发{KINDS[kind].title} {number}"
+           + (f"（更正 {replaces.report_number}）" if replaces else ""), target_type="report",
            target_id=issued.id, circle_id=campaign.circle_id,
            after={"kind": kind, "number": number, "sha256": issued.sha256, "data_fingerprint": print_fingerprint,
-                  "campaign_id": campaign.id, "evaluation_id": issued.evaluation_id})
+                  "campaign_id": campaign.id, "evaluation_id": issued.evaluation_id,
+                  "replaces": replaces.report_number if replaces else None})
+    return issued
+
+
+def issue(session: Session, kind: str, campaign: Campaign, evaluation: Evaluation | None, *,
+          user_id: int | None, issuer_name: str, issued_on: date) -> IssuedReport:
+    """Issue a campaign's report or 汇总表 (an evaluation report: :func:`issue_evaluation`)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown report kind {kind!r}")
+    if kind == "evaluation_report":
+        if evaluation is None:
+            raise ValueError("an evaluation report needs its evaluation")
+        return issue_evaluation(session, evaluation, user_id=user_id, issuer_name=issuer_name, issued_on=issued_on)
+    check_campaign_kind(campaign, kind)
+    issued = _store(session, kind, report_data(session, campaign), campaign, None, user_id=user_id,
+                    issuer_name=issuer_name, issued_on=issued_on)
     session.commit()
     return issued
 
 
+def evaluation_campaign(session: Session, evaluation: Evaluation) -> Campaign:
+    if evaluation.campaign_id is None:
+        raise ReportRefused("这一轮评价没有关联居民问卷调查，无法生成评价报告")
+    campaign = session.get(Campaign, evaluation.campaign_id)
+    survey = survey_kind(campaign.kind)
+    if not survey.feeds_satisfaction:
+        raise ReportRefused(f"这一轮评价关联的是{survey.label}，不能作为评价报告的满意度来源；请改为居民问卷调查")
+    return campaign
+
+
+def issue_evaluation(session: Session, evaluation: Evaluation, *, user_id: int | None, issuer_name: str,
+                     issued_on: date) -> IssuedReport:
+    """Number, render and freeze a complete round; a correction replaces the report it names.
+
+    Refuses a round that is not draft or ready, and an incomplete one
+    (:class:`IncompleteEvaluation` lists what is missing)."""
+    if evaluation.state not in (states.DRAFT, states.READY):
+        raise EvaluationError(f"第 {evaluation.round} 轮评价{states.label(evaluation.state)}，不能再次签发")
+    missing = gaps(session, evaluation, utcnow())
+    if missing:
+        raise IncompleteEvaluation(missing)
+    campaign = evaluation_campaign(session, evaluation)
+    replaced_round = session.get(Evaluation, evaluation.corrects_id) if evaluation.corrects_id else None
+    replaces = None
+    if replaced_round is not None:
+        replaces = session.exec(select(IssuedReport).where(IssuedReport.evaluation_id == replaced_round.id)
+                                .order_by(IssuedReport.id.desc())).first()
+    data = live_report_data(session, campaign, evaluation)
+    issued = _store(session, "evaluation_report", data, campaign, evaluation, user_id=user_id,
+                    issuer_name=issuer_name, issued_on=issued_on, replaces=replaces)
+    session.add(FrozenEvaluation(evaluation_id=evaluation.id, document={"sheet": data["evaluation"],
+                                                                        "report_data": data},
+                                 fingerprint=issued.data_fingerprint, frozen_at=utcnow()))
+    if evaluation.state == states.DRAFT:
+        set_state(session, evaluation, states.READY, f"第 {evaluation.round} 轮评价提交待签发", action="evaluation.ready")
+    set_state(session, evaluation, states.ISSUED, f"签发第 {evaluation.round} 轮评价报告 {issued.report_number}")
+    if replaced_round is not None and replaced_round.state == states.ISSUED:
+        set_state(session, replaced_round, states.CORRECTED,
+                  f"第 {replaced_round.round} 轮评价报告 {replaces.report_number if replaces else ''} 被 "
+                  f"{issued.report_number} 更正", reason=evaluation.correction_reason)
+    session.commit()
+    return issued
+
+
+def preview_evaluation(session: Session, evaluation: Evaluation, *, assessor: str, issued_on: date) -> bytes:
+    """The exact PDF issuing would produce today, marked 预览 · 未签发 on every page."""
+    campaign = evaluation_campaign(session, evaluation)
+    data = report_data(session, campaign, evaluation)
+    replaces = None
+    if evaluation.corrects_id:
+        old = session.exec(select(IssuedReport).where(IssuedReport.evaluation_id == evaluation.corrects_id)
+                           .order_by(IssuedReport.id.desc())).first()
+        replaces = old.report_number if old else None
+    return render("evaluation_report", data, report_number=PREVIEW_NUMBER, issued_on=issued_on, assessor=assessor,
+                  data_fingerprint=fingerprint(data), preview=True, replaces=replaces)
+
+
 def rerender(session: Session, issued: IssuedReport) -> tuple[bytes, str]:
-    """Render an issued report again from today's data (same number, date and issuer):
-    identical bytes while the data has not moved on."""
+    """Render an issued report again (same number, date and issuer) from the data as it stands:
+    identical bytes while the data has not moved on. A frozen round reads its frozen data, so
+    its report always renders to the issued bytes."""
     campaign = session.get(Campaign, issued.campaign_id)
     evaluation = session.get(Evaluation, issued.evaluation_id) if issued.evaluation_id else None
     data = report_data(session, campaign, evaluation)
     current = fingerprint(data)
+    replaces = session.get(IssuedReport, issued.replaces_id) if issued.replaces_id else None
     content = render(issued.kind, data, report_number=issued.report_number, issued_on=issued.issued_on,
-                     assessor=issued.issued_by_name, data_fingerprint=current)
+                     assessor=issued.issued_by_name, data_fingerprint=current,
+                     replaces=replaces.report_number if replaces else None)
     return content, current
 
 
 def download_name(issued: IssuedReport) -> str:
-    return f"{issued.report_number}-{KINDS[issued.kind][2]}.{KINDS[issued.kind][1]}"
+    kind = KINDS[issued.kind]
+    return f"{issued.report_number}-{kind.title}.{kind.extension}"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
+from werkzeug.security import check_password_hash
 
 import reports
 
@@ -11,26 +12,37 @@ from ..campaigns.qr import public_url
 from ..circles.queries import get_circle
 from ..db import get_session
 from ..downloads import file_response
+from ..evaluation import states
+from ..evaluation.completeness import gaps
+from ..evaluation.operations import EvaluationError, IncompleteEvaluation
 from ..models import Campaign, Evaluation, IssuedReport
+from ..models.timeutil import utcnow
+from ..questionnaire.kinds import survey_kind
 from ..questionnaire.registry import questionnaire_by_hash
 from ..timezones import local_date, local_today
-from .data import ReportUnavailable, evaluation_campaign, fingerprint, report_data
-from .operations import KINDS, PREVIEW_NUMBER, download_name, issue, render
+from .data import fingerprint, report_data
+from .operations import (KINDS, PREVIEW_NUMBER, ReportRefused, check_campaign_kind, download_name, issue,
+                         issue_evaluation, preview_evaluation, render)
 
 bp = Blueprint("reporting", __name__, url_prefix="/staff")
 
 
 @bp.route("/campaigns/<int:campaign_id>/preview/<kind>")
 def preview(campaign_id: int, kind: str):
-    """The report as the data stands now, marked 预览（未签发）."""
+    """The report as the data stands now, marked 预览（未签发）on every page."""
     if kind not in ("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx"):
         abort(404)
     campaign = campaign_or_404(campaign_id)
+    try:
+        check_campaign_kind(campaign, kind)
+    except ReportRefused:
+        abort(404)
     data = report_data(get_session(), campaign)
     content = render(kind, data, report_number=PREVIEW_NUMBER, issued_on=local_today(),
-                     assessor=current_user.display_name, data_fingerprint=fingerprint(data))
-    media_type, extension, title = KINDS[kind]
-    return file_response(content, media_type, f"{title}-预览.{extension}", inline=extension == "pdf")
+                     assessor=current_user.display_name, data_fingerprint=fingerprint(data), preview=True)
+    report = KINDS[kind]
+    return file_response(content, report.media_type, f"{report.title}-预览.{report.extension}",
+                         inline=report.extension == "pdf")
 
 
 @bp.route("/campaigns/<int:campaign_id>/poster.pdf")
@@ -38,9 +50,11 @@ def poster(campaign_id: int):
     campaign = campaign_or_404(campaign_id)
     circle = get_circle(get_session(), campaign.circle_id)
     questionnaire = questionnaire_by_hash(get_session(), campaign.questionnaire_hash)
+    wording = survey_kind(campaign.kind).poster
     content = reports.qr_poster(circle_name=circle.name, url=public_url(current_app.config["BASE_URL"], campaign.token),
-                                closes_on=local_date(campaign.closes_at), questionnaire_title=questionnaire.title)
-    return file_response(content, "application/pdf", f"{circle.name}-二维码海报.pdf")
+                                closes_on=local_date(campaign.closes_at), questionnaire_title=questionnaire.title,
+                                kicker=wording.title, invitation=wording.body, note=wording.hint)
+    return file_response(content, "application/pdf", f"{circle.name}-{survey_kind(campaign.kind).label}-二维码海报.pdf")
 
 
 @bp.route("/campaigns/<int:campaign_id>/reports", methods=["POST"])
@@ -49,41 +63,85 @@ def issue_campaign(campaign_id: int):
     kind = request.form.get("kind", "campaign_report")
     if kind not in ("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx"):
         abort(400)
-    issued = issue(get_session(), kind, campaign, None, user_id=current_user.id,
-                   issuer_name=current_user.display_name, issued_on=local_today())
-    flash(f"已签发 {download_name(issued)}（编号 {issued.report_number}）。", "info")
+    try:
+        issued = issue(get_session(), kind, campaign, None, user_id=current_user.id,
+                       issuer_name=current_user.display_name, issued_on=local_today())
+    except ReportRefused as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"已签发 {download_name(issued)}（编号 {issued.report_number}）。", "info")
     return redirect(url_for("results.dashboard", campaign_id=campaign.id, _anchor="reports"))
 
 
-@bp.route("/evaluations/<int:evaluation_id>/reports", methods=["POST"])
-def issue_evaluation(evaluation_id: int):
+@bp.route("/evaluations/<int:evaluation_id>/issue")
+def issue_page(evaluation_id: int):
+    """签发 step by step: what is missing (with links), the preview, the confirmation."""
     evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
+    campaign = db.get(Campaign, evaluation.campaign_id) if evaluation.campaign_id else None
+    missing = gaps(db, evaluation, utcnow()) if states.state(evaluation.state).editable else []
+    replaces = None
+    if evaluation.corrects_id:
+        replaces = db.exec(select(IssuedReport).where(IssuedReport.evaluation_id == evaluation.corrects_id)
+                           .order_by(IssuedReport.id.desc())).first()
+    return render_template("reporting/issue.html", evaluation=evaluation, missing=missing, campaign=campaign,
+                           state=states.state(evaluation.state), replaces=replaces,
+                           issued=issued_reports(db, evaluation_id=evaluation.id))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/preview.pdf")
+def evaluation_preview(evaluation_id: int):
+    """The exact PDF that issuing would produce, with 预览 · 未签发 across every page."""
+    evaluation = evaluation_or_404(evaluation_id)
     try:
-        campaign = evaluation_campaign(db, evaluation)
-    except ReportUnavailable as exc:
+        content = preview_evaluation(get_session(), evaluation, assessor=current_user.display_name,
+                                     issued_on=local_today())
+    except ReportRefused as exc:
         flash(str(exc), "error")
-        return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id))
-    issued = issue(db, "evaluation_report", campaign, evaluation, user_id=current_user.id,
-                   issuer_name=current_user.display_name, issued_on=local_today())
-    flash(f"已签发评价报告（编号 {issued.report_number}）。", "info")
+        return redirect(url_for("reporting.issue_page", evaluation_id=evaluation.id))
+    return file_response(content, "application/pdf", f"第{evaluation.round}轮评价报告-预览.pdf", inline=True)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/reports", methods=["POST"], endpoint="issue_evaluation")
+def issue_evaluation_report(evaluation_id: int):
+    """Issue after the assessor has confirmed with their password."""
+    evaluation = evaluation_or_404(evaluation_id)
+    db = get_session()
+    back = redirect(url_for("reporting.issue_page", evaluation_id=evaluation.id))
+    if request.form.get("previewed") != "yes":
+        flash("请先打开预览核对报告，并勾选“已核对预览”。", "error")
+        return back
+    if not check_password_hash(current_user.password_hash, request.form.get("password", "")):
+        flash("密码不正确，报告没有签发。", "error")
+        return back
+    try:
+        issued = issue_evaluation(db, evaluation, user_id=current_user.id, issuer_name=current_user.display_name,
+                                  issued_on=local_today())
+    except IncompleteEvaluation as exc:
+        flash(f"还不能签发：缺少 {len(exc.gaps)} 项，见下方清单。", "error")
+        return back
+    except (ReportRefused, EvaluationError) as exc:
+        flash(str(exc), "error")
+        return back
+    flash(f"已签发评价报告（编号 {issued.report_number}），本轮评价已冻结。", "info")
     return redirect(url_for("evaluation.sheet", evaluation_id=evaluation.id, _anchor="reports"))
 
 
 @bp.route("/reports/<int:report_id>")
 def download(report_id: int):
-    """An issued report, byte for byte as it was issued."""
+    """An issued report, byte for byte as it was issued (withdrawn and replaced ones too)."""
     db = get_session()
     issued = db.get(IssuedReport, report_id)
     if issued is None or issued.campaign_id is None:
         abort(404)
     campaign_or_404(issued.campaign_id)
     return file_response(issued.content, issued.media_type, download_name(issued),
-                 inline=issued.media_type == "application/pdf")
+                         inline=issued.media_type == "application/pdf")
 
 
 def issued_reports(session, *, campaign_id: int | None = None, evaluation_id: int | None = None) -> list[dict]:
-    """Issued reports with whether the data has moved on since (for the staff pages)."""
+    """Issued reports with their standing (withdrawn, replaced by, replacing) and whether the
+    data has moved on since (for the staff pages). A frozen round's data never moves."""
     query = select(IssuedReport).order_by(IssuedReport.id.desc())
     if evaluation_id is not None:
         query = query.where(IssuedReport.evaluation_id == evaluation_id)
@@ -94,8 +152,13 @@ def issued_reports(session, *, campaign_id: int | None = None, evaluation_id: in
     result = []
     for issued in rows:
         key = (issued.campaign_id, issued.evaluation_id)
-        if key not in current:
-            evaluation = session.get(Evaluation, issued.evaluation_id) if issued.evaluation_id else None
+        evaluation = session.get(Evaluation, issued.evaluation_id) if issued.evaluation_id else None
+        frozen = evaluation is not None and states.state(evaluation.state).frozen
+        if key not in current and not frozen:
             current[key] = fingerprint(report_data(session, session.get(Campaign, issued.campaign_id), evaluation))
-        result.append({"report": issued, "name": download_name(issued), "moved_on": current[key] != issued.data_fingerprint})
+        replaced_by = session.exec(select(IssuedReport).where(IssuedReport.replaces_id == issued.id)).first()
+        replaces = session.get(IssuedReport, issued.replaces_id) if issued.replaces_id else None
+        result.append({"report": issued, "name": download_name(issued), "frozen": frozen,
+                       "moved_on": not frozen and current[key] != issued.data_fingerprint,
+                       "replaced_by": replaced_by, "replaces": replaces})
     return result

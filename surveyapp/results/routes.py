@@ -11,6 +11,8 @@ from ..circles.queries import get_circle
 from ..db import get_session
 from ..models import Response
 from ..models.timeutil import utcnow
+from ..merchants.queries import campaign_outlets
+from ..questionnaire.kinds import survey_kind
 from ..questionnaire.registry import questionnaire_by_hash
 from ..reporting.routes import issued_reports
 from ..responses.operations import ReviewError, exclude_response, restore_response
@@ -24,13 +26,16 @@ bp = Blueprint("results", __name__, url_prefix="/staff")
 
 @bp.route("/campaigns/<int:campaign_id>")
 def dashboard(campaign_id: int):
+    """A campaign's page: each survey kind has its own self-contained template (kinds.py)."""
     campaign = campaign_or_404(campaign_id)
     db = get_session()
+    kind = survey_kind(campaign.kind)
     summary = summary_for(db, campaign)
     items, truncated = review_items(db, campaign.id, summary["quality"]["too_fast_cutoff_seconds"])
     questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
     return render_template(
-        "results/dashboard.html", campaign=campaign, circle=get_circle(db, campaign.circle_id),
+        kind.dashboard_template, campaign=campaign, kind=kind, circle=get_circle(db, campaign.circle_id),
+        outlets=None if kind.feeds_satisfaction else campaign_outlets(db, campaign),
         summary=summary, figures=summary_figures(summary), questionnaire=questionnaire,
         review=items, review_truncated=truncated, review_limit=REVIEW_LIMIT,
         history=review_history(db, [i.response.id for i in items]),
