@@ -11,7 +11,7 @@ from surveyapp.analysis.sampling import check_sample
 
 PROPS = settings(database=None, deadline=None, max_examples=200)
 CONTRACT_KEYS = {"label", "answered", "satisfied", "dont_know", "rate", "ci_low", "ci_high", "ci_method",
-                 "points", "max_points", "borderline", "mean_score"}
+                 "points", "max_points", "borderline", "mean_score", "assessable"}
 SAT, DK = {"4", "5"}, {"0"}
 
 
@@ -79,6 +79,26 @@ def test_all_dont_know():
     assert r.points == 0 and r.borderline is False and r.mean_score is None
     d = r.to_dict()
     assert set(d) == CONTRACT_KEYS and d["rate"] is None
+    assert d["assessable"] is False                 # shown as 无法评价, not as a 0% rate
+
+
+def test_one_real_answer_among_dont_knows_is_assessable():
+    r = ind({"0": 599, "4": 1})
+    assert r.assessable is True and (r.answered, r.satisfied, r.rate) == (1, 1, 1.0)
+
+
+def test_no_answer_at_all_is_not_assessable():
+    r = ind({})
+    assert r.assessable is False and r.rate is None and r.points == 0
+
+
+def test_borderline_only_when_the_sample_rule_is_met():
+    # 486/600 = 0.81 -> (0.777207, 0.838966) contains 0.80 (see test_borderline_cases): borderline
+    # with the sample met; with it short the item already scores 0 and is not flagged.
+    assert ind(top2(486, 600), sample_met=True).borderline is True
+    short = ind(top2(486, 600), sample_met=False)
+    assert short.borderline is False and short.points == 0
+    assert (short.ci_low, short.ci_high) == pytest.approx((0.777207, 0.838966), abs=1e-6)
 
 
 def test_census_collapses_interval():

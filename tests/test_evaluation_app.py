@@ -32,10 +32,11 @@ WORKED_FACTS = {
     "elderly_childcare": {"elderly_site_present": True, "elderly_area_sufficient": True,
                           "elderly_services": ["meal_assistance", "day_care", "health_service", "recreation"],
                           "childcare_site_present": True, "childcare_area_sufficient": False,
-                          "childcare_services": ["nursery_care", "temporary_care"]},                           # 5 + (5−1−0.6) = 8.4
+                          "childcare_services": ["full_time_care", "day_care", "half_day_care", "hourly_care"]},  # 5 + (5−1−0.6) = 8.4
     "chain_share": {"chain_outlets": 20, "total_outlets": 100},                                       # 20% in a tier-3 city → 6
     "promotion": {"events": 4},                                                                      # 4
-    "digital": {"qr_payment_main_venues": True, "smart_terminal_types": ["parcel_locker", "vending", "self_service_24h"],
+    "digital": {"qr_payment_main_venues": True, "smart_terminal_types": ["parcel_locker", "meal_locker", "vending",
+                                                                          "water_vending", "self_service_24h"],
                 "listed_share": 0.7, "resident_usage_share": 0.49, "platform_exists": True},         # 2+2+2+0+2 = 8
     "harmony": {"level": "mostly_met"},                                                              # 4
 }
@@ -122,7 +123,7 @@ def test_an_evaluation_keeps_its_rules_when_the_file_changes(app, db, circle, tm
     app.config["RULES_DIR"] = str(folder)
     evaluation = fill_worked_case(app, db, circle, None)
     text = (folder / "national.yaml").read_text(encoding="utf-8")
-    changed = text.replace("version: \"2023.11\"", "version: \"2099.1\"", 1)
+    changed = text.replace("version: \"2023.11.1\"", "version: \"2099.1\"", 1)
     assert changed != text
     (folder / "national.yaml").write_text(changed, encoding="utf-8")
     with app.app_context():

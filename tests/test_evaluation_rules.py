@@ -54,7 +54,7 @@ def refused(text: str, path: Path = NATIONAL) -> RulesError:
 
 def test_national_file_loads_with_identity_and_hash(rules):
     assert rules.name == "national"
-    assert rules.version == "2023.11"
+    assert rules.version == "2023.11.1"
     assert rules.title == "一刻钟便民生活圈评价规则（全国默认）"
     assert rules.content_hash == hashlib.sha256(NATIONAL.read_bytes()).hexdigest()
     assert rules.path == str(NATIONAL)
@@ -112,7 +112,9 @@ def test_decimal_numbers_are_exact(rules):
     assert [o.label for o in market.services.choices] == ["快速检测", "公平秤", "明码标价"]
     digital = rules.indicator("digital").spec
     assert digital.smart_terminals.each_missing == Fraction(2, 5)
-    assert [o.label for o in digital.smart_terminals.choices] == ["智能快件箱", "自助售卖", "24小时自助服务"]
+    assert [o.label for o in digital.smart_terminals.choices] == ["智能快件箱", "智能取餐柜", "自助售货机", "自助售水机",
+                                                                "24小时自助服务"]
+    assert len(digital.smart_terminals.choices) * digital.smart_terminals.each_missing == digital.smart_terminals.points
     assert (digital.listed_share.min_share, digital.resident_usage.min_share) == (Fraction(7, 10), Fraction(1, 2))
     assert [p.points for p in digital.parts()] == [2, 2, 2, 2, 2]
     chain = rules.indicator("chain_share").spec
@@ -137,7 +139,7 @@ def test_trial_flags_where_domain_md_says_unconfirmed(rules):
     ec = rules.indicator("elderly_childcare")
     assert ec.trial and ec.spec.elderly.services.trial and ec.spec.childcare.services.trial
     assert [o.label for o in ec.spec.elderly.services.choices] == ["助餐", "日间照料", "健康服务", "文体活动"]
-    assert [o.label for o in ec.spec.childcare.services.choices] == ["托育照护", "临时托管", "亲子活动"]
+    assert [o.label for o in ec.spec.childcare.services.choices] == ["全托", "日托", "时托", "计时托", "营养餐"]
     confirmed = {"needs", "business_satisfaction", "service_satisfaction", "store_breakfast", "market_repair",
                  "chain_share", "promotion", "harmony"}
     assert {i.key for i in rules.service.indicators if not i.trial} == confirmed

@@ -28,8 +28,9 @@ REQUIRED = list(RULES.required_types)                        # the 15 必备 bas
 QUALITY = [entry.code for entry in RULES.catalogue.quality]  # 13 quality types
 ALL_SERVICES = ["rapid_testing", "fair_scale", "price_display"]
 ELDER = ["meal_assistance", "day_care", "health_service", "recreation"]
-CHILD = ["nursery_care", "temporary_care", "parent_child"]
-TERMINALS = ["parcel_locker", "vending", "self_service_24h"]
+#: The seed's childcare services (附件2 #6) and smart-terminal categories (附件2 #9, 问38), in file order.
+CHILD = ["full_time_care", "day_care", "half_day_care", "hourly_care", "nutrition_meals"]
+TERMINALS = ["parcel_locker", "meal_locker", "vending", "water_vending", "self_service_24h"]
 
 #: Facts that earn every point (100) in a tier-1 city.
 FULL = {
@@ -271,8 +272,9 @@ def test_elderly_childcare_full():
     ({"elderly_area_sufficient": False, "elderly_services": []}, F("6.6")),       # (5 − 1 − 2.4 = 1.6) + 5
     ({"elderly_site_present": False}, F(5)),                                      # 0 + 5
     ({"childcare_area_sufficient": False}, F(9)),                                 # 5 + (5 − 1)
-    ({"childcare_services": CHILD[:2]}, F("9.4")),                                # 5 + (5 − 0.6)
-    ({"childcare_services": []}, F("8.2")),                                       # 5 + (5 − 1.8)
+    ({"childcare_services": CHILD[:4]}, F("9.4")),                                # 5 + (5 − 0.6)
+    ({"childcare_services": CHILD[:2]}, F("8.2")),                                # 5 + (5 − 3 × 0.6)
+    ({"childcare_services": []}, F(7)),                                           # 5 + (5 − 5 × 0.6)
     ({"childcare_site_present": False}, F(5)),                                    # 5 + 0
     ({"elderly_site_present": False, "childcare_site_present": False}, F(0)),
 ])
@@ -329,8 +331,10 @@ def test_promotion_step():
     ({"qr_payment_main_venues": True}, F(2)),
     ({"qr_payment_main_venues": False}, F(0)),
     ({"smart_terminal_types": TERMINALS}, F(2)),
-    ({"smart_terminal_types": ["parcel_locker", "vending"]}, F("1.6")),     # 2 − 0.4
-    ({"smart_terminal_types": ["self_service_24h"]}, F("1.2")),             # 2 − 2 × 0.4
+    ({"smart_terminal_types": TERMINALS[:4]}, F("1.6")),                    # 2 − 0.4 (24小时自助服务 short)
+    ({"smart_terminal_types": ["parcel_locker", "vending"]}, F("0.8")),     # 2 − 3 × 0.4
+    ({"smart_terminal_types": ["self_service_24h"]}, F("0.4")),             # 2 − 4 × 0.4
+    ({"smart_terminal_types": ["water_vending", "meal_locker", "parcel_locker", "vending"]}, F("1.6")),  # order free
     ({"smart_terminal_types": []}, F(0)),                                   # none at all → 0 (not 0.8)
     ({"listed_share": F(7, 10)}, F(2)),                                     # 70% → 2
     ({"listed_share": 0.7}, F(2)),                                          # a float 0.7 is 7/10 exactly
@@ -348,7 +352,9 @@ def test_digital_full_and_trial():
     result = score_indicator(RULES, "digital", FULL["digital"])
     assert result.points == 10 and result.trial and result.trial_parts == ("智慧服务",)
     step = score_indicator(RULES, "digital", {"smart_terminal_types": ["vending"]}).steps[1]
-    assert step == "智能终端缺少智能快件箱、24小时自助服务（2 类 × 0.4） −0.8 分 → 1.2 分"
+    assert step == "智能终端缺少智能快件箱、智能取餐柜、自助售水机、24小时自助服务（4 类 × 0.4） −1.6 分 → 0.4 分"
+    full = score_indicator(RULES, "digital", {"smart_terminal_types": TERMINALS}).steps[1]
+    assert full == "智能终端：智能快件箱、智能取餐柜、自助售货机、自助售水机、24小时自助服务齐全 → 2 分"
 
 
 # --- #10 商居和谐 ------------------------------------------------------------------------------------
@@ -512,7 +518,7 @@ EXACTLY_70 = dict(
     promotion={"events": 4},                                         # −2
     market_repair={"market_services": [], "repair_categories": 7},   # −1.8 −0.6
     elderly_childcare={"elderly_services": ELDER[:2]},               # −1.2
-    digital={"smart_terminal_types": TERMINALS[:2]},                 # −0.4
+    digital={"smart_terminal_types": TERMINALS[:4]},                 # −0.4
 )  # 100 − (8 + 6 + 6 + 4 + 2) − (1.8 + 0.6 + 1.2 + 0.4) = 100 − 26 − 4 = 70
 
 
@@ -521,7 +527,7 @@ EXACTLY_70 = dict(
     (dict(business_satisfaction=PARTIAL, harmony={"level": "mostly_met"}), F(90), "优秀"),
     # the same with one terminal type short: 90 − 0.4 = 89.6 → 良好
     (dict(business_satisfaction=PARTIAL, harmony={"level": "mostly_met"},
-          digital={"smart_terminal_types": TERMINALS[:2]}), F("89.6"), "良好"),
+          digital={"smart_terminal_types": TERMINALS[:4]}), F("89.6"), "良好"),
     # 100 − 6 − 6 (both 80%) − 8 (harmony 未达到) = 80 → 良好
     (dict(business_satisfaction=PARTIAL, service_satisfaction=PARTIAL, harmony={"level": "not_met"}), F(80), "良好"),
     # the same with 7 repair categories: 80 − 0.6 = 79.4 → 合格
@@ -530,7 +536,7 @@ EXACTLY_70 = dict(
     # exactly 70, reached through decimal deductions → 合格
     (EXACTLY_70, F(70), "合格"),
     # the same with a second terminal type short: 70 − 0.4 = 69.6 → 不合格
-    ({**EXACTLY_70, "digital": {"smart_terminal_types": TERMINALS[:1]}}, F("69.6"), "不合格"),
+    ({**EXACTLY_70, "digital": {"smart_terminal_types": TERMINALS[:3]}}, F("69.6"), "不合格"),
 ])
 def test_grade_bands_at_exact_totals(changes, total, grade):
     result = deducted(**changes)
@@ -543,7 +549,7 @@ def test_exactly_70_passes_the_gate_and_69_6_does_not():
     presence = score_presence(RULES, REQUIRED + QUALITY[:4])            # 60 + 20 = 80 → 提升型
     passed = outcome(RULES, presence, deducted(**EXACTLY_70))
     assert passed.final_type.label == "提升型" and passed.stars == 4 and passed.reason is None
-    failed = outcome(RULES, presence, deducted(**{**EXACTLY_70, "digital": {"smart_terminal_types": TERMINALS[:1]}}))
+    failed = outcome(RULES, presence, deducted(**{**EXACTLY_70, "digital": {"smart_terminal_types": TERMINALS[:3]}}))
     assert failed.final_type is None and failed.stars is None
     assert failed.initial_type.label == "提升型"
     assert failed.reason == "服务“好不好”得分 69.6 分，低于 70 分，不授予类型"
@@ -573,7 +579,7 @@ def test_worked_case_a_five_stars():
         "chain_share": {"chain_outlets": 260, "total_outlets": 1000},                       # 26% ≥ 25% → 6
         "promotion": {"events": 4},                                                         # 4
         "digital": {"qr_payment_main_venues": True,                                         # 2
-                    "smart_terminal_types": ["parcel_locker", "vending"],                   # 2 − 0.4 = 1.6
+                    "smart_terminal_types": TERMINALS[:4],                                  # 2 − 0.4 = 1.6
                     "listed_share": 0.75,                                                   # ≥70% → 2
                     "resident_usage_share": 0.45,                                           # <50% → 0
                     "platform_exists": True},                                               # 2 → 7.6
@@ -618,7 +624,7 @@ def test_worked_case_b_quality_type_withheld_at_68():
         "chain_share": {"chain_outlets": 290, "total_outlets": 1000},                       # 29% < 30% → 0
         "promotion": {"events": 6},                                                         # 6
         "digital": {"qr_payment_main_venues": True,                                         # 2
-                    "smart_terminal_types": ["parcel_locker"],                              # 2 − 0.8 = 1.2
+                    "smart_terminal_types": TERMINALS[:3],                                  # 2 − 0.8 = 1.2
                     "listed_share": F(7, 10), "resident_usage_share": F(1, 2),              # 2 + 2
                     "platform_exists": True},                                               # 2 → 9.2
         "harmony": {"level": "met"},                                                        # 8

@@ -59,7 +59,7 @@ PREVIOUS_FACTS = {
     "elderly_childcare": {"elderly_site_present": True, "elderly_area_sufficient": True,
                           "elderly_services": ["meal_assistance", "day_care", "health_service"],
                           "childcare_site_present": True, "childcare_area_sufficient": False,
-                          "childcare_services": ["nursery_care", "temporary_care"]},
+                          "childcare_services": ["full_time_care", "day_care", "hourly_care"]},
     "chain_share": {"chain_outlets": 56, "total_outlets": 214},
     "promotion": {"events": 5},
     "digital": {"qr_payment_main_venues": True, "smart_terminal_types": ["parcel_locker"], "listed_share": 0.55,
