@@ -288,7 +288,7 @@ def _drivers(summary: Mapping[str, Any], figures: Mapping[str, Any]) -> list[dic
         out.append({
             "label": (indicators.get(indicator) or {}).get("label") or indicator,
             "ok": bool(drivers.get("ok")),
-            "reason": drivers.get("reason"),
+            "reason": drivers.get("explanation") or drivers.get("reason"),
             "n": count_text(drivers.get("n")),
             "left_out": list(drivers.get("left_out") or []),
             "rows": rows,

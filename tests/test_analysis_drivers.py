@@ -14,7 +14,9 @@ from surveyapp.analysis.drivers import DriverItem, DriversResult, importance_per
 #   x=2       60    10      (a, b)
 #   x=1       30    20      (c, d)
 # OR = ad/bc = 60*20 / (10*30) = 4; SE(log OR) = sqrt(1/60 + 1/10 + 1/30 + 1/20) = sqrt(0.2) = 0.4472136
-# 95 % CI = exp(ln 4 -/+ 1.959964 * 0.4472136) = exp(1.3862944 -/+ 0.8765225) = (1.664911, 9.610121)
+# Wald 95 % CI (statsmodels' conf_int) = exp(ln 4 -/+ 1.959964 * 0.4472136) = (1.664911, 9.610121);
+# the profile-likelihood interval (reported) is wider on the right: (1.699393, 9.940184), checked
+# below against a brute-force profile of the closed-form log-likelihood.
 # Wald z = 1.3862944 / 0.4472136 = 3.0998467; p = 2 * (1 - Phi(z)) = 0.0019362
 # intercept = logit at x=0 = ln(30/20) - ln 4 = 0.4054651 - 1.3862944 = -0.9808293
 ROWS = np.array([[2.0], [2.0], [1.0], [1.0]])
@@ -38,13 +40,41 @@ def test_odds_ratio_from_2x2_table():
     assert item.odds_ratio == pytest.approx(4.0, abs=1e-6)
     assert item.coefficient == pytest.approx(math.log(4), abs=1e-6)
     se = math.sqrt(0.2)
-    assert item.ci_low == pytest.approx(math.exp(math.log(4) - 1.959964 * se), abs=1e-5)
-    assert item.ci_high == pytest.approx(math.exp(math.log(4) + 1.959964 * se), abs=1e-5)
-    assert item.ci_low == pytest.approx(1.664911, abs=1e-5) and item.ci_high == pytest.approx(9.610121, abs=1e-5)
+    assert r.ci_method == "profile-likelihood"
+    assert item.ci_low == pytest.approx(1.699393, abs=1e-5) and item.ci_high == pytest.approx(9.940184, abs=1e-5)
+    # wider than the Wald interval on the right, not symmetric on the log scale
+    assert item.ci_high > math.exp(math.log(4) + 1.959964 * se)
     assert item.p_value == pytest.approx(2 * norm.sf(math.log(4) / se), rel=1e-6)
     assert r.intercept == pytest.approx(math.log(1.5) - math.log(4), abs=1e-6)
     # item satisfaction rate: 70 of 120 scored 2 (the "satisfied" code here)
     assert item.satisfaction_rate == pytest.approx(70 / 120)
+
+
+def _closed_form_llf(b0: float, b1: float) -> float:
+    """Log-likelihood of the 2x2 table above, written out cell by cell (no statsmodels)."""
+    total = 0.0
+    for x, y, f in ((2, 1, 60), (2, 0, 10), (1, 1, 30), (1, 0, 20)):
+        p = 1 / (1 + math.exp(-(b0 + b1 * x)))
+        total += f * math.log(p if y else 1 - p)
+    return total
+
+
+def test_profile_interval_against_a_brute_force_profile():
+    """The interval's ends are where the log-likelihood, maximised over the intercept with the
+    slope fixed, falls chi2(1, 0.95)/2 = 1.920729 below its maximum; found here by a bounded
+    scalar search and root bracketing on the closed form, independently of the GLM refits."""
+    from scipy.optimize import brentq, minimize_scalar
+
+    def profile(b1):
+        return -minimize_scalar(lambda b0: -_closed_form_llf(b0, b1), bounds=(-20, 20), method="bounded",
+                                options={"xatol": 1e-12}).fun
+
+    top = profile(math.log(4))
+    low = brentq(lambda b: top - profile(b) - 1.920729410347062, -2, math.log(4))
+    high = brentq(lambda b: top - profile(b) - 1.920729410347062, math.log(4), 5)
+    item = key_drivers(ROWS, Y, frequencies=F).items[0]
+    assert item.ci_low == pytest.approx(math.exp(low), rel=1e-7)
+    assert item.ci_high == pytest.approx(math.exp(high), rel=1e-7)
 
 
 def test_patterns_equal_expanded_rows():
@@ -120,9 +150,27 @@ def test_missing_rows_dropped_and_inputs_checked():
         key_drivers(ROWS, Y, names=["a", "b"])
 
 
-def test_few_events_note():
-    r = key_drivers(ROWS, Y, frequencies=np.array([6, 1, 3, 2]))
-    assert r.ok and any("events per item" in n for n in r.notes)
+def test_fewer_than_ten_events_per_item_is_suppressed_with_a_plain_reason():
+    # 12 respondents, 9 satisfied, 3 not: 3 non-events for 1 item < 10 → no model
+    with strict():
+        r = key_drivers(ROWS, Y, frequencies=np.array([6, 1, 3, 2]), satisfied_codes=(2,))
+    assert not r.ok and "events per item" in r.reason
+    assert all(i.odds_ratio is None and i.ci_low is None for i in r.items)
+    assert "至少各需 10 个" in r.explanation and "只有 3 个" in r.explanation
+    assert r.items[0].satisfaction_rate == pytest.approx(7 / 12)  # descriptive figures stay
+
+
+@pytest.mark.parametrize("non_events, ok", [(19, False), (20, True)])
+def test_events_per_item_edge(non_events, ok):
+    """Two items need 20 of the rarer outcome: 19 is suppressed, exactly 20 is fitted."""
+    rng = np.random.default_rng(3)
+    x_sat = rng.integers(2, 6, size=(60, 2)).astype(float)
+    x_not = rng.integers(1, 5, size=(non_events, 2)).astype(float)
+    x = np.vstack([x_sat, x_not])
+    y = np.concatenate([np.ones(60), np.zeros(non_events)])
+    with strict():
+        r = key_drivers(x, y)
+    assert r.ok is ok and r.events == 60 and r.n == 60 + non_events
 
 
 def fake(items):

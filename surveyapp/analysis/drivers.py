@@ -6,6 +6,18 @@ item. Fitted with statsmodels' GLM Binomial and ``freq_weights`` so that
 covariate patterns (unique rows + counts from SQL GROUP BY) give exactly
 the same estimates and standard errors as the expanded rows.
 
+The odds ratios' intervals are profile-likelihood intervals (R's
+``confint.glm``): the coefficient values where the log-likelihood, maximised
+over the other coefficients, falls χ²₁(0.95)/2 below its maximum. They are
+found by refitting with the coefficient held fixed (an offset) and solving
+for the crossing with Brent's method; statsmodels offers only Wald
+intervals, which are too narrow and symmetric on the log scale in the small
+samples a circle has.
+
+The model is not fitted when it has fewer than ``EVENTS_PER_ITEM`` events
+(or non-events, whichever is fewer) per item: the result says so in plain
+words (``explanation``) instead of printing unstable odds ratios.
+
 Survey data often break a logistic regression (an item everyone rated 5,
 perfect separation in a small community). Those cases return
 ``ok=False`` with a reason instead of raising or leaking a warning: the
@@ -20,12 +32,14 @@ from typing import Any
 
 import numpy as np
 import statsmodels.api as sm
+from scipy.optimize import brentq
+from scipy.stats import chi2
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationError, PerfectSeparationWarning
 
 from ._common import Result
 
-# Below this many events (or non-events) per item the estimates are unstable;
-# reported as a note, not a failure (Peduzzi et al. 1996 rule of thumb).
+# Below this many events (or non-events) per item the estimates are unstable
+# (Peduzzi et al. 1996): the model is not fitted and the result says why.
 EVENTS_PER_ITEM = 10
 
 
@@ -59,6 +73,10 @@ class DriversResult(Result):
     intercept: float | None
     items: tuple[DriverItem, ...]
     notes: tuple[str, ...]
+    #: Why there is no model, in plain Chinese for pages and reports (None when ``ok``).
+    explanation: str | None = None
+    #: How the odds ratios' intervals were computed.
+    ci_method: str = "profile-likelihood"
 
 
 def _weighted_corr(x: np.ndarray, y: np.ndarray, f: np.ndarray) -> float | None:
@@ -113,23 +131,31 @@ def key_drivers(scores: Any, overall: Any, *, names: Sequence[str] | None = None
     rates = [float((f * sat[:, j]).sum() / n) if n else None for j in range(k)]
     corrs = [_weighted_corr(x[:, j], y, f) if n else None for j in range(k)]
 
-    def failed(reason: str, notes: tuple[str, ...] = ()) -> DriversResult:
+    def failed(reason: str, notes: tuple[str, ...] = (), explanation: str | None = None) -> DriversResult:
         items = tuple(DriverItem(names[j], rates[j], corrs[j], None, None, None, None, None) for j in range(k))
-        return DriversResult(False, reason, n, events, dropped, None, items, notes)
+        return DriversResult(False, reason, n, events, dropped, None, items, notes,
+                             explanation or "数据的情况不适合估计各细项的影响（例如总体满意度几乎没有差别），本次不作估计。")
 
     if k == 0:
-        return failed("no items")
+        return failed("no items", explanation="没有可用于分析的细项。")
     if n < k + 2:
-        return failed(f"too few respondents: {n} for {k} items")
+        return failed(f"too few respondents: {n} for {k} items", explanation=f"参与计算的只有 {n} 人，太少，无法估计。")
     if events == 0 or events == n:
-        return failed("overall satisfaction does not vary")
+        return failed("overall satisfaction does not vary",
+                      explanation="所有人的总体评价相同（都满意或都不满意），无法比较各细项的影响。")
     design = sm.add_constant(x, has_constant="add")
     if np.linalg.matrix_rank(design) < k + 1:
-        return failed("singular design: an item is constant or items are collinear")
+        return failed("singular design: an item is constant or items are collinear",
+                      explanation="有的细项所有人打分相同，或几个细项的打分完全一致，无法分开估计。")
+    fewer = min(events, n - events)
+    if fewer < EVENTS_PER_ITEM * k:
+        return failed(
+            f"fewer than {EVENTS_PER_ITEM} events per item: {fewer / k:.1f} for {k} items",
+            explanation=f"要可靠地比较 {k} 个细项，“满意”和“不满意”的回答每项至少各需 {EVENTS_PER_ITEM} 个"
+                        f"（共 {EVENTS_PER_ITEM * k} 个）；现在较少的一方只有 {fewer} 个，"
+                        f"平均每项 {fewer / k:.1f} 个。结果会很不稳定，所以不显示。")
 
     notes = []
-    if min(events, n - events) < EVENTS_PER_ITEM * k:
-        notes.append(f"fewer than {EVENTS_PER_ITEM} events per item: estimates are unstable")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -157,12 +183,61 @@ def key_drivers(scores: Any, overall: Any, *, names: Sequence[str] | None = None
     mu = np.asarray(fit.fittedvalues, dtype=float)
     if np.any(np.abs(params[1:]) > 15) or np.any((mu < 1e-10) | (mu > 1 - 1e-10)):
         return failed("quasi-separation: fitted probabilities of 0 or 1")
+    intervals = []
+    for j in range(1, k + 1):
+        bounds = profile_interval(y, design, f, j, float(params[j]), float(bse[j]), float(fit.llf), confidence)
+        if bounds is None:
+            return failed("the profile-likelihood interval did not close")
+        intervals.append(bounds)
     items = tuple(
         DriverItem(names[j], rates[j], corrs[j], float(params[j + 1]), float(np.exp(params[j + 1])),
-                   float(np.exp(ci[j + 1, 0])), float(np.exp(ci[j + 1, 1])), float(pvalues[j + 1]))
+                   float(np.exp(intervals[j][0])), float(np.exp(intervals[j][1])), float(pvalues[j + 1]))
         for j in range(k)
     )
     return DriversResult(True, None, n, events, dropped, float(params[0]), items, tuple(notes))
+
+
+def _profile_llf(y: np.ndarray, design: np.ndarray, f: np.ndarray, j: int, value: float) -> float:
+    """The log-likelihood maximised over every coefficient but ``j``, held at ``value``."""
+    others = np.delete(design, j, axis=1)
+    fit = sm.GLM(y, others, family=sm.families.Binomial(), freq_weights=f, offset=value * design[:, j]).fit()
+    return float(fit.llf)
+
+
+def profile_interval(y: np.ndarray, design: np.ndarray, f: np.ndarray, j: int, estimate: float, se: float,
+                     llf: float, confidence: float = 0.95) -> tuple[float, float] | None:
+    """Profile-likelihood interval of coefficient ``j`` (log scale), or None when a side does
+    not close (the likelihood never falls far enough: a separated item).
+
+    Each side starts two standard errors out (where the Wald bound is), doubles the
+    distance until the profile log-likelihood has fallen by more than χ²₁(confidence)/2, then
+    solves for the crossing with Brent's method."""
+    drop = chi2.ppf(confidence, 1) / 2
+
+    def excess(value: float) -> float:
+        return llf - _profile_llf(y, design, f, j, value) - drop
+
+    bounds = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # refits far out may warn; a side that fails is reported as None
+        for direction in (-1.0, 1.0):
+            inner, distance = estimate, 2.0 * max(se, 1e-6)
+            for _ in range(40):
+                outer = estimate + direction * distance
+                try:
+                    if excess(outer) > 0:
+                        break
+                except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+                    return None
+                inner, distance = outer, distance * 2
+            else:
+                return None
+            low, high = sorted((inner, outer))
+            try:
+                bounds.append(brentq(excess, low, high, xtol=1e-10, rtol=1e-12))
+            except (ValueError, RuntimeError):
+                return None
+    return bounds[0], bounds[1]
 
 
 QUADRANTS = ("keep_up", "concentrate", "low_priority", "possible_overkill")
