@@ -30,3 +30,20 @@ def make_campaign(db, circle, questionnaire_path, opens_in_days=-1, closes_in_da
         opens_at=now + timedelta(days=opens_in_days),
         closes_at=now + timedelta(days=closes_in_days),
     )
+
+
+def complete_round(db, evaluation, reason: str = "测试：本生活圈不适用"):
+    """Make ``evaluation`` complete (needs an app context): its inventory saved as it stands,
+    every inspection indicator marked 不适用 with a reason, its open campaign confirmed."""
+    from surveyapp.evaluation.operations import confirm_open_campaign, save_facts, save_inventory
+    from surveyapp.evaluation.registry import rules_by_hash
+    from surveyapp.evaluation.rules import SATISFACTION_KEYS
+
+    rules = rules_by_hash(db, evaluation.rules_hash)
+    if evaluation.inventory_saved_at is None:
+        save_inventory(db, evaluation, rules, {})
+    for key in rules.indicator_keys:
+        if key not in SATISFACTION_KEYS:
+            save_facts(db, evaluation, rules, key, {}, note=reason, not_applicable=True)
+    confirm_open_campaign(db, evaluation, True)
+    return evaluation

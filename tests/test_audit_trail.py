@@ -7,12 +7,16 @@ joins this test by construction.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import func, select
 
-from surveyapp.models import AuditEntry, IndicatorEntry, Outlet
+from surveyapp.models import AuditEntry, Evaluation, IndicatorEntry, Outlet
+from surveyapp.reporting.operations import issue_evaluation
 
-from .world import build_world, signed_in
+from .helpers import complete_round
+from .world import PASSWORDS, build_world, signed_in
 
 #: POST endpoints that are not staff writes.
 EXEMPT = {
@@ -29,7 +33,18 @@ def _outlet_pair(db, circle_id):
     return first, second
 
 
-#: endpoint -> (role, function(db, ids) -> (url, form data), the action recorded)
+def _complete(db, ids):
+    return complete_round(db, db.get(Evaluation, ids["evaluation_id"]))
+
+
+def _issued(db, ids):
+    evaluation = _complete(db, ids)
+    issue_evaluation(db, evaluation, user_id=None, issuer_name="测试", issued_on=date(2026, 12, 1))
+    return evaluation
+
+
+#: endpoint -> (role, function(db, ids) -> (url, form data), the action recorded); the function
+#: runs in an app context.
 WRITES = {
     "auth.login": ("anonymous", lambda db, ids, users: (
         "/staff/login", {"username": users["assessor"].username, "password": "assessor-pass-1"}), "auth.login"),
@@ -51,7 +66,8 @@ WRITES = {
         f"/community/circles/{ids['circle_id']}/projects/{ids['project_id']}/notes",
         {"noted_on": "2026-12-01", "text": "已联系商户"}), "project.note"),
     "evaluation.circle": ("assessor", lambda db, ids, users: (
-        f"/staff/circles/{ids['circle_id']}", {"campaign": str(ids["campaign_id"]), "rules": "national"}),
+        f"/staff/circles/{ids['circle_id']}", {"campaign": str(ids["campaign_id"]), "rules": "national",
+                                               "confirmed": "yes"}),
         "evaluation.create"),
     "evaluation.inventory": ("assessor", lambda db, ids, users: (
         f"/staff/evaluations/{ids['evaluation_id']}/inventory",
@@ -74,7 +90,19 @@ WRITES = {
     "reporting.issue_campaign": ("assessor", lambda db, ids, users: (
         f"/staff/campaigns/{ids['campaign_id']}/reports", {"kind": "summary_sheet_xlsx"}), "report.issue"),
     "reporting.issue_evaluation": ("assessor", lambda db, ids, users: (
-        f"/staff/evaluations/{ids['evaluation_id']}/reports", {}), "report.issue"),
+        f"/staff/evaluations/{_complete(db, ids).id}/reports",
+        {"previewed": "yes", "password": PASSWORDS["assessor"]}), "report.issue"),
+    "evaluation.campaign": ("assessor", lambda db, ids, users: (
+        f"/staff/evaluations/{ids['evaluation_id']}/campaign",
+        {"campaign": str(ids["campaign_id"]), "confirm_open": "y"}), "evaluation.confirm_open_campaign"),
+    "evaluation.ready": ("assessor", lambda db, ids, users: (
+        f"/staff/evaluations/{_complete(db, ids).id}/ready", {}), "evaluation.ready"),
+    "evaluation.delete": ("assessor", lambda db, ids, users: (
+        f"/staff/evaluations/{ids['evaluation_id']}/delete", {"confirm": "y"}), "evaluation.delete"),
+    "evaluation.withdraw_page": ("assessor", lambda db, ids, users: (
+        f"/staff/evaluations/{_issued(db, ids).id}/withdraw", {"reason": "数据录入错误"}), "evaluation.withdraw"),
+    "evaluation.correct": ("assessor", lambda db, ids, users: (
+        f"/staff/evaluations/{_issued(db, ids).id}/correct", {"reason": "更正业态清单"}), "evaluation.correct"),
     "results.exclude": ("assessor", lambda db, ids, users: (
         f"/staff/responses/{ids['response_id']}/exclude", {"reason": "manual", "note": "复核"}), "response.exclude"),
     "results.restore": ("assessor", lambda db, ids, users: (
@@ -105,7 +133,8 @@ def test_each_staff_write_leaves_an_entry(audit_app, db, endpoint):
     world = build_world(audit_app, db)
     role, make_request, action = WRITES[endpoint]
     client = audit_app.test_client() if role == "anonymous" else signed_in(audit_app, world, role)
-    url, data = make_request(db, world.own.ids, world.users)
+    with audit_app.app_context():
+        url, data = make_request(db, world.own.ids, world.users)
     before = db.exec(select(func.max(AuditEntry.id))).one() or 0
     response = client.post(url, data=data)
     assert response.status_code in (200, 302), (endpoint, response.status_code)

@@ -11,7 +11,11 @@ from sqlmodel import select
 from ..db import session_scope
 from ..models import Campaign, Circle, Evaluation
 from .facts_input import parse_fact
-from .operations import EvaluationError, open_evaluation, save_facts, save_inventory
+from ..models.timeutil import utcnow
+from . import states
+from .completeness import gaps
+from .operations import (EvaluationError, IncompleteEvaluation, confirm_open_campaign, delete_draft, mark_ready,
+                         open_evaluation, save_facts, save_inventory, start_correction, withdraw)
 from .registry import UnknownRules, current_rules, rules_by_hash
 from .rules import RulesError
 from .service import circle_history, evaluation_sheet
@@ -89,8 +93,9 @@ def inventory_command(evaluation_id, path, present):
 @click.option("--indicator", required=True)
 @click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="A fact (repeatable).")
 @click.option("--self-points", type=float, help="The circle's self-assessment (自评) for this indicator.")
-def facts_command(evaluation_id, indicator, pairs, self_points):
-    """Enter the field-inspection facts of one service indicator."""
+@click.option("--not-applicable", "reason", help="Mark the indicator 不适用 (scored 0) with this reason.")
+def facts_command(evaluation_id, indicator, pairs, self_points, reason):
+    """Enter the field-inspection facts of one service indicator (or mark it not applicable)."""
     with session_scope() as session:
         evaluation = _evaluation(session, evaluation_id)
         rules = rules_by_hash(session, evaluation.rules_hash)
@@ -110,29 +115,46 @@ def facts_command(evaluation_id, indicator, pairs, self_points):
                 facts[name] = value
         circle = session.get(Circle, evaluation.circle_id)
         try:
-            save_facts(session, evaluation, rules, indicator, facts, self_points, city_tier=circle.city_tier)
+            save_facts(session, evaluation, rules, indicator, facts, self_points, note=reason or "",
+                       city_tier=circle.city_tier, not_applicable=reason is not None)
         except EvaluationError as exc:
             _fail(str(exc))
-    click.echo(f"已保存指标 {indicator} 的 {len(facts)} 项事实")
+    click.echo(f"已将指标 {indicator} 标为不适用" if reason is not None else f"已保存指标 {indicator} 的 {len(facts)} 项事实")
 
 
 @evaluation_cli.command("show")
-@click.option("--circle", "circle_id", required=True, type=int)
+@click.option("--circle", "circle_id", type=int)
 @click.option("--round", "round_", type=int, help="Round number, default the latest.")
+@click.option("--evaluation", "evaluation_id", type=int, help="One evaluation (a round or a correction) by id.")
 @click.option("--json", "as_json", is_flag=True)
-def show_command(circle_id, round_, as_json):
-    """Every indicator's points and the outcome of one round."""
+def show_command(circle_id, round_, evaluation_id, as_json):
+    """Every indicator's points, the outcome and the state of one round (with what is missing
+    before it can be issued)."""
     with session_scope() as session:
-        query = select(Evaluation).where(Evaluation.circle_id == circle_id)
-        query = query.where(Evaluation.round == round_) if round_ else query.order_by(Evaluation.round.desc())
-        evaluation = session.exec(query).first()
-        if evaluation is None:
-            _fail(f"生活圈 {circle_id} 没有{'第 %d 轮' % round_ if round_ else ''}评价")
+        if evaluation_id is not None:
+            evaluation = _evaluation(session, evaluation_id)
+        else:
+            if circle_id is None:
+                _fail("请用 --circle（可加 --round）或 --evaluation 指定评价")
+            query = select(Evaluation).where(Evaluation.circle_id == circle_id)
+            if round_:
+                query = query.where(Evaluation.round == round_)
+            evaluation = session.exec(query.order_by(Evaluation.round.desc(), Evaluation.revision.desc())).first()
+            if evaluation is None:
+                _fail(f"生活圈 {circle_id} 没有{'第 %d 轮' % round_ if round_ else ''}评价")
         sheet = evaluation_sheet(session, evaluation)
+        sheet["evaluation"]["missing"] = [gap.to_dict() for gap in gaps(session, evaluation, utcnow())] \
+            if states.state(evaluation.state).editable else []
     if as_json:
         click.echo(json.dumps(sheet, ensure_ascii=False, allow_nan=False))
         return
     out = sheet["outcome"]
+    life = sheet["evaluation"]
+    click.echo(f"状态：{life['state_label']}" + (f"，报告 {life['report_number']}" if life["report_number"] else "")
+               + (f"（取代 {life['replaces_report']}）" if life["replaces_report"] else "")
+               + (f"，已被 {life['replaced_by_report']} 更正" if life["replaced_by_report"] else ""))
+    for gap in life["missing"]:
+        click.echo(f"  缺少：{gap['message']}")
     click.echo(f"{sheet['evaluation']['circle_name']} 第 {sheet['evaluation']['round']} 轮（规则 "
                f"{sheet['rules']['name']} {sheet['rules']['version']}{'，含试行条款' if sheet['rules']['trial'] else ''}）")
     click.echo(f"业态“有没有” {sheet['presence']['total']:g} 分")
@@ -155,7 +177,82 @@ def history_command(circle_id, as_json):
         click.echo(json.dumps(history, ensure_ascii=False, allow_nan=False))
         return
     for entry in history:
+        if not entry["result"]:
+            click.echo(f"第 {entry['round']} 轮 {entry['evaluated_on']}: {entry['status_label']}")
+            continue
         kind = entry["final_type"]["label"] if entry["final_type"] else "无类型"
         click.echo(f"第 {entry['round']} 轮 {entry['evaluated_on']}: {kind}，有没有 {entry['presence_total']:g}，"
                    f"好不好 {entry['service_total']:g}，{entry['grade']['label']}"
                    + {"up": "（上升）", "down": "（下降）", "same": "（持平）", None: ""}[entry["movement"]])
+
+
+def _gaps_text(exc: IncompleteEvaluation) -> str:
+    return "这一轮评价还不完整。缺少：\n" + "\n".join(f"  - {gap.message}" for gap in exc.gaps)
+
+
+@evaluation_cli.command("ready")
+@click.option("--evaluation", "evaluation_id", required=True, type=int)
+@click.option("--confirm-open-campaign", "confirm_open", is_flag=True,
+              help="Accept issuing from a resident campaign that is still open.")
+def ready_command(evaluation_id, confirm_open):
+    """草稿 → 待签发: refused, with what is missing, while the round is incomplete."""
+    with session_scope() as session:
+        evaluation = _evaluation(session, evaluation_id)
+        try:
+            if confirm_open:
+                confirm_open_campaign(session, evaluation, True)
+            mark_ready(session, evaluation)
+        except IncompleteEvaluation as exc:
+            _fail(_gaps_text(exc))
+        except EvaluationError as exc:
+            _fail(str(exc))
+    click.echo(f"评价 {evaluation_id} 已提交待签发")
+
+
+@evaluation_cli.command("withdraw")
+@click.option("--evaluation", "evaluation_id", required=True, type=int)
+@click.option("--reason", required=True, help="Why the issued report is withdrawn (kept in the record).")
+def withdraw_command(evaluation_id, reason):
+    """已签发 → 已撤回. The report's bytes are kept and marked withdrawn."""
+    with session_scope() as session:
+        evaluation = _evaluation(session, evaluation_id)
+        try:
+            withdraw(session, evaluation, reason)
+        except EvaluationError as exc:
+            _fail(str(exc))
+    click.echo(f"已撤回评价 {evaluation_id} 的报告")
+
+
+@evaluation_cli.command("correct")
+@click.option("--evaluation", "evaluation_id", required=True, type=int)
+@click.option("--reason", required=True, help="What the correction corrects.")
+@click.option("--json", "as_json", is_flag=True)
+def correct_command(evaluation_id, reason, as_json):
+    """Start a correction of an issued round: a draft copy to edit and issue under a new number."""
+    with session_scope() as session:
+        evaluation = _evaluation(session, evaluation_id)
+        try:
+            draft = start_correction(session, evaluation, reason)
+        except EvaluationError as exc:
+            _fail(str(exc))
+        document = {"id": draft.id, "round": draft.round, "revision": draft.revision, "corrects": evaluation.id,
+                    "state": draft.state}
+    click.echo(json.dumps(document, ensure_ascii=False) if as_json else
+               f"已建立第 {document['round']} 轮的更正稿 {document['revision']}（id {document['id']}）：修改后用 "
+               f"surveyapp report --evaluation {document['id']} --issue 签发")
+
+
+@evaluation_cli.command("delete")
+@click.option("--evaluation", "evaluation_id", required=True, type=int)
+@click.option("--yes", is_flag=True, help="Confirm: the draft, its inventory and facts are deleted.")
+def delete_command(evaluation_id, yes):
+    """Delete a draft round (only drafts; asks for --yes)."""
+    if not yes:
+        _fail("删除草稿不能恢复；确认请加 --yes")
+    with session_scope() as session:
+        evaluation = _evaluation(session, evaluation_id)
+        try:
+            delete_draft(session, evaluation)
+        except EvaluationError as exc:
+            _fail(str(exc))
+    click.echo(f"已删除评价草稿 {evaluation_id}")

@@ -17,9 +17,17 @@ from .summary import campaign_summary
 
 
 def default_sample_rate() -> Fraction:
-    from ..evaluation.registry import current_rules
+    """The default rules file's sample rate, read again only when the file changes."""
+    from ..evaluation.registry import current_rules, rules_path
 
-    return current_rules(current_app.config["DEFAULT_RULES"]).service.sample_rate
+    name = current_app.config["DEFAULT_RULES"]
+    path = rules_path(name)
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    cache = current_app.extensions.setdefault("surveyapp.sample_rate", {})
+    if key not in cache:
+        cache[key] = current_rules(name).service.sample_rate
+    return cache[key]
 
 
 def summary_for(session, campaign, detail: bool = True, sample_rate=None) -> dict:
