@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from surveyapp.auth.users import create_user, grant_circle
-from surveyapp.evaluation.operations import EvaluationError, open_evaluation, save_facts, save_inventory
+from datetime import date
+
+from surveyapp.evaluation.operations import (EvaluationError, confirm_open_campaign, open_evaluation, save_facts,
+                                            save_inventory)
+from surveyapp.reporting.operations import issue_evaluation
 from surveyapp.evaluation.registry import current_rules
 from surveyapp.evaluation.service import circle_history, evaluation_sheet
 from surveyapp.questionnaire import load_questionnaire
@@ -102,6 +106,12 @@ def test_rounds_count_up_and_compare_satisfaction(app, db, circle):
     second = fill_worked_case(app, db, circle, survey(db, circle, 28, 24))
     assert (first.round, second.round) == (1, 2)
     with app.app_context():
+        # Drafts are not results: both rounds show 进行中, no grade and no movement.
+        drafts = circle_history(db, circle)
+        assert [(h["status_label"], h["grade"], h["movement"]) for h in drafts] == [("进行中", None, None)] * 2
+        for evaluation in (first, second):
+            confirm_open_campaign(db, evaluation, True)
+            issue_evaluation(db, evaluation, user_id=None, issuer_name="测试", issued_on=date(2026, 12, 1))
         history = circle_history(db, circle)
     assert [h["round"] for h in history] == [1, 2] and history[1]["movement"] == "same"
     change = history[1]["satisfaction_changes"]["business_satisfaction"]
@@ -156,7 +166,12 @@ def test_cli_show_json_matches_the_sheet_and_explains_facts(app, db, circle, run
     evaluation = fill_worked_case(app, db, circle, survey(db, circle, 27, 24))
     shown = json.loads(runner.invoke(args=["evaluation", "show", "--circle", str(circle.id), "--json"]).stdout)
     with app.app_context():
-        assert shown == evaluation_sheet(db, evaluation)
+        expected = evaluation_sheet(db, evaluation)
+    # the sheet, plus what is missing before the round can be issued (the campaign is still open)
+    assert shown["evaluation"].pop("missing") == [
+        {"code": "campaign_open", "message": f"居民问卷调查 #{evaluation.campaign_id} 仍在进行：请等它结束，或确认用目前的数据签发",
+         "page": "campaign", "key": None}]
+    assert shown == expected and shown["evaluation"]["state"] == "draft" and shown["evaluation"]["state_label"] == "草稿"
     plain = runner.invoke(args=["evaluation", "show", "--circle", str(circle.id)]).output
     assert "品质型 五星" in plain and "84.4" in plain
     bad = runner.invoke(args=["evaluation", "facts", "--evaluation", str(evaluation.id), "--indicator", "digital",
@@ -177,8 +192,11 @@ def assessor_client(db, client, circle):
 def test_browser_flow_inventory_facts_sheet(app, db, circle, assessor_client):
     client = assessor_client
     page = client.get(f"/staff/circles/{circle.id}").get_data(as_text=True)
+    step = client.post(f"/staff/circles/{circle.id}", data={"csrf_token": csrf_token(page), "campaign": "",
+                                                           "rules": "national"})
+    assert step.status_code == 200 and "确认开始第 1 轮评价" in step.get_data(as_text=True)
     response = client.post(f"/staff/circles/{circle.id}", data={"csrf_token": csrf_token(page), "campaign": "",
-                                                               "rules": "national"})
+                                                               "rules": "national", "confirmed": "yes"})
     assert response.status_code == 302
     sheet_url = response.headers["Location"]
     evaluation_id = int(sheet_url.rstrip("/").split("/")[-1])

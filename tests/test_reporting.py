@@ -51,12 +51,12 @@ def test_issuing_freezes_the_report_and_rendering_again_reproduces_it(app, db, c
     with app.app_context():
         issued = issue(db, "campaign_report", campaign, None, user_id=None, issuer_name="评估员甲",
                        issued_on=date(2026, 11, 26))
-        assert issued.report_number == "PJ-2026-0001"
+        assert issued.report_number == "MY-2026-0001"
         assert issued.sha256 == hashlib.sha256(issued.content).hexdigest()
         again, current = rerender(db, issued)
     assert again == issued.content and current == issued.data_fingerprint
     text = pdf_text(issued.content, tmp_path)
-    assert "报告生活圈" in text and "PJ-2026-0001" in text and issued.data_fingerprint[:16] in text.replace("\n", "")
+    assert "报告生活圈" in text and "MY-2026-0001" in text and issued.data_fingerprint[:16] in text.replace("\n", "")
     assert "90.0%" in text  # 27 of 30 satisfied
 
 
@@ -77,9 +77,10 @@ def test_report_numbers_count_up_within_the_year(app, db, campaign):
     with app.app_context():
         numbers = [issue(db, kind, campaign, None, user_id=None, issuer_name="", issued_on=date(2026, 5, 1)).report_number
                    for kind in ("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx")]
-        assert numbers == ["PJ-2026-0001", "PJ-2026-0002", "PJ-2026-0003"]
+        # one sequence per kind of document: MY- 满意度调查报告, HZ- 汇总表 (PDF and XLSX share it)
+        assert numbers == ["MY-2026-0001", "HZ-2026-0001", "HZ-2026-0002"]
         assert issue(db, "summary_sheet_pdf", campaign, None, user_id=None, issuer_name="",
-                     issued_on=date(2027, 1, 2)).report_number == "PJ-2027-0001"
+                     issued_on=date(2027, 1, 2)).report_number == "HZ-2027-0001"
 
 
 def test_cli_writes_reports_sheets_and_posters(runner, campaign, tmp_path):
