@@ -59,10 +59,10 @@ PREVIOUS_FACTS = {
     "elderly_childcare": {"elderly_site_present": True, "elderly_area_sufficient": True,
                           "elderly_services": ["meal_assistance", "day_care", "health_service"],
                           "childcare_site_present": True, "childcare_area_sufficient": False,
-                          "childcare_services": ["full_time_care", "day_care", "hourly_care"]},
+                          "childcare_services": ["full_time_care", "day_care", "hourly_care", "nutrition_meals"]},
     "chain_share": {"chain_outlets": 56, "total_outlets": 214},
     "promotion": {"events": 5},
-    "digital": {"qr_payment_main_venues": True, "smart_terminal_types": ["parcel_locker"], "listed_share": 0.55,
+    "digital": {"qr_payment_main_venues": True, "smart_terminal_types": ["parcel_locker", "vending", "self_service_24h"], "listed_share": 0.55,
                 "resident_usage_share": 0.38, "platform_exists": True},
     "harmony": {"level": "mostly_met"},
 }
@@ -79,6 +79,11 @@ def seed_previous_round(session, circle, campaign, evaluated_on) -> None:
         code: {"outlets": 1 + (index * 7) % 9, "evidence": "上一轮现场核查"} for index, code in enumerate(present)})
     for key, facts in PREVIOUS_FACTS.items():
         save_facts(session, evaluation, rules, key, facts, city_tier=circle.city_tier)
+    # Round 1 was issued two years ago: numbered and frozen like any issued round.
+    from ..reporting.operations import issue_evaluation
+
+    issue_evaluation(session, evaluation, user_id=None, issuer_name="示例评价机构",
+                     issued_on=evaluated_on + timedelta(days=10))
 
 
 @dataclass
