@@ -190,22 +190,29 @@ def _gaps_text(exc: IncompleteEvaluation) -> str:
     return "这一轮评价还不完整。缺少：\n" + "\n".join(f"  - {gap.message}" for gap in exc.gaps)
 
 
+def _carry_out(evaluation_id: int, act):
+    """``act(session, evaluation)`` on one evaluation; a refused move exits with its message."""
+    with session_scope() as session:
+        evaluation = _evaluation(session, evaluation_id)
+        try:
+            return act(session, evaluation)
+        except IncompleteEvaluation as exc:
+            _fail(_gaps_text(exc))
+        except EvaluationError as exc:
+            _fail(str(exc))
+
+
 @evaluation_cli.command("ready")
 @click.option("--evaluation", "evaluation_id", required=True, type=int)
 @click.option("--confirm-open-campaign", "confirm_open", is_flag=True,
               help="Accept issuing from a resident campaign that is still open.")
 def ready_command(evaluation_id, confirm_open):
     """草稿 → 待签发: refused, with what is missing, while the round is incomplete."""
-    with session_scope() as session:
-        evaluation = _evaluation(session, evaluation_id)
-        try:
-            if confirm_open:
-                confirm_open_campaign(session, evaluation, True)
-            mark_ready(session, evaluation)
-        except IncompleteEvaluation as exc:
-            _fail(_gaps_text(exc))
-        except EvaluationError as exc:
-            _fail(str(exc))
+    def act(session, evaluation):
+        if confirm_open:
+            confirm_open_campaign(session, evaluation, True)
+        mark_ready(session, evaluation)
+    _carry_out(evaluation_id, act)
     click.echo(f"评价 {evaluation_id} 已提交待签发")
 
 
@@ -214,12 +221,7 @@ def ready_command(evaluation_id, confirm_open):
 @click.option("--reason", required=True, help="Why the issued report is withdrawn (kept in the record).")
 def withdraw_command(evaluation_id, reason):
     """已签发 → 已撤回. The report's bytes are kept and marked withdrawn."""
-    with session_scope() as session:
-        evaluation = _evaluation(session, evaluation_id)
-        try:
-            withdraw(session, evaluation, reason)
-        except EvaluationError as exc:
-            _fail(str(exc))
+    _carry_out(evaluation_id, lambda session, evaluation: withdraw(session, evaluation, reason))
     click.echo(f"已撤回评价 {evaluation_id} 的报告")
 
 
@@ -229,14 +231,11 @@ def withdraw_command(evaluation_id, reason):
 @click.option("--json", "as_json", is_flag=True)
 def correct_command(evaluation_id, reason, as_json):
     """Start a correction of an issued round: a draft copy to edit and issue under a new number."""
-    with session_scope() as session:
-        evaluation = _evaluation(session, evaluation_id)
-        try:
-            draft = start_correction(session, evaluation, reason)
-        except EvaluationError as exc:
-            _fail(str(exc))
-        document = {"id": draft.id, "round": draft.round, "revision": draft.revision, "corrects": evaluation.id,
-                    "state": draft.state}
+    def act(session, evaluation):
+        draft = start_correction(session, evaluation, reason)
+        return {"id": draft.id, "round": draft.round, "revision": draft.revision, "corrects": evaluation.id,
+                "state": draft.state}
+    document = _carry_out(evaluation_id, act)
     click.echo(json.dumps(document, ensure_ascii=False) if as_json else
                f"已建立第 {document['round']} 轮的更正稿 {document['revision']}（id {document['id']}）：修改后用 "
                f"surveyapp report --evaluation {document['id']} --issue 签发")
@@ -249,10 +248,5 @@ def delete_command(evaluation_id, yes):
     """Delete a draft round (only drafts; asks for --yes)."""
     if not yes:
         _fail("删除草稿不能恢复；确认请加 --yes")
-    with session_scope() as session:
-        evaluation = _evaluation(session, evaluation_id)
-        try:
-            delete_draft(session, evaluation)
-        except EvaluationError as exc:
-            _fail(str(exc))
+    _carry_out(evaluation_id, delete_draft)
     click.echo(f"已删除评价草稿 {evaluation_id}")

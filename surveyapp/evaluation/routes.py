@@ -171,57 +171,48 @@ def ready(evaluation_id: int):
     return _back(evaluation)
 
 
-@bp.route("/evaluations/<int:evaluation_id>/delete", methods=["GET", "POST"])
-def delete(evaluation_id: int):
+def _life_page(evaluation_id: int, form, action: str, act):
+    """A move of the round's life that asks first (delete, withdraw, correct): the page with its
+    form; on a valid POST ``act(db, evaluation, form)`` returns where to go next, and a refused
+    move goes back to the sheet with its message."""
     evaluation = evaluation_or_404(evaluation_id)
-    db = get_session()
-    form = ConfirmForm()
     if form.validate_on_submit():
-        circle_id = evaluation.circle_id
         try:
-            delete_draft(db, evaluation)
+            return act(get_session(), evaluation, form)
         except EvaluationError as exc:
             flash(str(exc), "error")
             return _back(evaluation)
+    return render_template("evaluation/life.html", evaluation=evaluation, form=form, action=action,
+                           state=states.state(evaluation.state)), (422 if form.errors else 200)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/delete", methods=["GET", "POST"])
+def delete(evaluation_id: int):
+    def act(db, evaluation, form):
+        circle_id = evaluation.circle_id
+        delete_draft(db, evaluation)
         flash("评价草稿已删除。", "info")
         return redirect(url_for("evaluation.circle", circle_id=circle_id))
-    return render_template("evaluation/life.html", evaluation=evaluation, form=form, action="delete",
-                           state=states.state(evaluation.state)), (422 if form.errors else 200)
+    return _life_page(evaluation_id, ConfirmForm(), "delete", act)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/withdraw", methods=["GET", "POST"])
 def withdraw_page(evaluation_id: int):
-    evaluation = evaluation_or_404(evaluation_id)
-    db = get_session()
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            withdraw(db, evaluation, form.reason.data)
-        except EvaluationError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("报告已撤回；原文件仍可下载，并标明已撤回。", "info")
+    def act(db, evaluation, form):
+        withdraw(db, evaluation, form.reason.data)
+        flash("报告已撤回；原文件仍可下载，并标明已撤回。", "info")
         return _back(evaluation, "reports")
-    return render_template("evaluation/life.html", evaluation=evaluation, form=form, action="withdraw",
-                           state=states.state(evaluation.state)), (422 if form.errors else 200)
+    return _life_page(evaluation_id, ReasonForm(), "withdraw", act)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/correct", methods=["GET", "POST"])
 def correct(evaluation_id: int):
     """Start a correction: a draft copy of the issued round, issued later under a new number."""
-    evaluation = evaluation_or_404(evaluation_id)
-    db = get_session()
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            draft = start_correction(db, evaluation, form.reason.data, user_id=current_user.id)
-        except EvaluationError as exc:
-            flash(str(exc), "error")
-            return _back(evaluation)
+    def act(db, evaluation, form):
+        draft = start_correction(db, evaluation, form.reason.data, user_id=current_user.id)
         flash("已建立更正稿：修改后签发，新报告将注明它取代的原报告。", "info")
         return redirect(url_for("evaluation.sheet", evaluation_id=draft.id))
-    return render_template("evaluation/life.html", evaluation=evaluation, form=form, action="correct",
-                           state=states.state(evaluation.state)), (422 if form.errors else 200)
+    return _life_page(evaluation_id, ReasonForm(), "correct", act)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/inventory", methods=["GET", "POST"])
