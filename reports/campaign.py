@@ -510,7 +510,7 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
                     fingerprint: str | None = None, rules_trial: bool = True,
                     evaluation: dict | None = None, questionnaire_title: str | None = None,
                     evaluation_round: int | None = None, url_fetcher=None,
-                    merchants: dict | None = None, preview: bool = False, replaces: str | None = None) -> bytes:
+                    merchants: dict | None = None, preview: bool = False, corrects: str | None = None) -> bytes:
     """The 评价报告 of a resident-survey campaign as PDF bytes (same arguments → same bytes).
 
     ``summary``: the campaign summary document (DESIGN.md contract, with the detail part).
@@ -521,14 +521,14 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
     ``_evaluation_*.html`` partials; ``None`` renders nothing.
     ``merchants``: the merchant summary (surveyapp.merchants.derive.merchant_summary) for the
     商户调查结果 chapter; ``None`` renders nothing.
-    ``preview``: a diagonal 预览 · 未签发 mark on every page. ``replaces``: the number of the
+    ``preview``: a diagonal 预览 · 未签发 mark on every page. ``corrects``: the number of the
     report this one corrects, printed at the foot of every page.
     """
     context = report_context(summary, circle=circle, assessor=assessor, report_number=report_number,
                              issued_on=issued_on, fingerprint=fingerprint, rules_trial=rules_trial,
                              evaluation=evaluation, questionnaire_title=questionnaire_title,
                              evaluation_round=evaluation_round, merchants=merchants)
-    context.update(preview=preview, replaces=replaces)
+    context.update(preview=preview, corrects=corrects)
     identifier = f"{report_number}|{fingerprint or ''}|{issued_on.isoformat()}"
     return render_pdf("campaign.html", context, identifier=_identifier(identifier), url_fetcher=url_fetcher)
 

@@ -63,13 +63,13 @@ def _sheet_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
 def summary_sheet_pdf(summary: dict, *, circle: dict, assessor: str, report_number: str, issued_on: date,
                       fingerprint: str | None = None, rules_trial: bool = True,
                       questionnaire_title: str | None = None, url_fetcher=None, preview: bool = False,
-                      replaces: str | None = None) -> bytes:
+                      corrects: str | None = None) -> bytes:
     """The 汇总表 as one A4 page of PDF (same arguments → same bytes); ``preview`` and
-    ``replaces`` as in :func:`reports.campaign_report`."""
+    ``corrects`` as in :func:`reports.campaign_report`."""
     context = _sheet_context(summary, circle=circle, assessor=assessor, report_number=report_number,
                              issued_on=issued_on, fingerprint=fingerprint, rules_trial=rules_trial,
                              questionnaire_title=questionnaire_title)
-    context.update(preview=preview, replaces=replaces)
+    context.update(preview=preview, corrects=corrects)
     return render_pdf("summary_sheet.html", context, url_fetcher=url_fetcher)
 
 

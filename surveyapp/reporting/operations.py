@@ -66,14 +66,15 @@ def _accepted(function, options: dict) -> dict:
 
 
 def render(kind: str, data: dict, *, report_number: str, issued_on: date, assessor: str, data_fingerprint: str,
-           preview: bool = False, replaces: str | None = None) -> bytes:
+           preview: bool = False, corrects: str | None = None, correction_reason: str | None = None) -> bytes:
     """The report's bytes: a pure function of its arguments (the reports package is deterministic).
 
-    ``preview`` marks every page 预览 · 未签发; ``replaces`` is the number of the report a
-    correction replaces."""
+    ``preview`` marks every page 预览 · 未签发; ``corrects`` is the number of the report a
+    correction replaces, ``correction_reason`` why. Each entry point gets the options it
+    accepts."""
     common = dict(circle=data["circle"], assessor=assessor, report_number=report_number, issued_on=issued_on,
                   fingerprint=data_fingerprint, rules_trial=data["rules_trial"])
-    options = {"preview": preview, "replaces": replaces}
+    options = {"preview": preview, "corrects": corrects, "correction_reason": correction_reason}
     summary = data["summary"]
     if kind in ("campaign_report", "evaluation_report"):
         evaluation = data["evaluation"] if kind == "evaluation_report" else None
@@ -98,11 +99,13 @@ def next_report_number(session: Session, kind: str, issued_on: date) -> str:
 
 
 def _store(session: Session, kind: str, data: dict, campaign: Campaign, evaluation: Evaluation | None, *,
-           user_id: int | None, issuer_name: str, issued_on: date, replaces: IssuedReport | None = None) -> IssuedReport:
+           user_id: int | None, issuer_name: str, issued_on: date, replaces: IssuedReport | None = None,
+           correction_reason: str | None = None) -> IssuedReport:
     print_fingerprint = fingerprint(data)
     number = next_report_number(session, kind, issued_on)
     content = render(kind, data, report_number=number, issued_on=issued_on, assessor=issuer_name,
-                     data_fingerprint=print_fingerprint, replaces=replaces.report_number if replaces else None)
+                     data_fingerprint=print_fingerprint, corrects=replaces.report_number if replaces else None,
+                     correction_reason=correction_reason if replaces else None)
     issued = IssuedReport(
         kind=kind, report_number=number, campaign_id=campaign.id,
         evaluation_id=evaluation.id if evaluation is not None else None,
@@ -167,7 +170,8 @@ def issue_evaluation(session: Session, evaluation: Evaluation, *, user_id: int |
                                 .order_by(IssuedReport.id.desc())).first()
     data = live_report_data(session, campaign, evaluation)
     issued = _store(session, "evaluation_report", data, campaign, evaluation, user_id=user_id,
-                    issuer_name=issuer_name, issued_on=issued_on, replaces=replaces)
+                    issuer_name=issuer_name, issued_on=issued_on, replaces=replaces,
+                    correction_reason=evaluation.correction_reason or None)
     session.add(FrozenEvaluation(evaluation_id=evaluation.id, document={"sheet": data["evaluation"],
                                                                         "report_data": data},
                                  fingerprint=issued.data_fingerprint, frozen_at=utcnow()))
@@ -192,7 +196,8 @@ def preview_evaluation(session: Session, evaluation: Evaluation, *, assessor: st
                            .order_by(IssuedReport.id.desc())).first()
         replaces = old.report_number if old else None
     return render("evaluation_report", data, report_number=PREVIEW_NUMBER, issued_on=issued_on, assessor=assessor,
-                  data_fingerprint=fingerprint(data), preview=True, replaces=replaces)
+                  data_fingerprint=fingerprint(data), preview=True, corrects=replaces,
+                  correction_reason=(evaluation.correction_reason or None) if replaces else None)
 
 
 def rerender(session: Session, issued: IssuedReport) -> tuple[bytes, str]:
@@ -204,9 +209,10 @@ def rerender(session: Session, issued: IssuedReport) -> tuple[bytes, str]:
     data = report_data(session, campaign, evaluation)
     current = fingerprint(data)
     replaces = session.get(IssuedReport, issued.replaces_id) if issued.replaces_id else None
+    reason = evaluation.correction_reason if evaluation is not None and replaces else None
     content = render(issued.kind, data, report_number=issued.report_number, issued_on=issued.issued_on,
                      assessor=issued.issued_by_name, data_fingerprint=current,
-                     replaces=replaces.report_number if replaces else None)
+                     corrects=replaces.report_number if replaces else None, correction_reason=reason or None)
     return content, current
 
 
