@@ -54,11 +54,16 @@ def points(circle_id: int):
 def delete(circle_id: int, point_id: int):
     circle = circle_or_404(circle_id)
     db = get_session()
-    point = queries.point_of_circle(db, circle.id, point_id)
-    if point is None:
-        abort(404)
     if not DeleteForm().validate_on_submit():
         abort(400)
+    point = queries.point_of_circle(db, circle.id, point_id)
+    if point is None:
+        from ..models import CommunityPoint
+
+        if db.get(CommunityPoint, point_id) is not None:
+            abort(404)  # another circle's point
+        flash("这个代表点已经删除了。", "info")  # a second click on 删除: nothing left to do
+        return redirect(url_for(".points", circle_id=circle.id))
     delete_point(db, point)
     flash("已删除代表点。", "info")
     return redirect(url_for(".points", circle_id=circle.id))
