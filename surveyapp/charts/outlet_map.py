@@ -148,19 +148,19 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
         text(sx + bar + 6, baseline(sy - 2, SMALL_FONT), _distance_text(length), size=SMALL_FONT, fill=INK),
     ], cls="scale-bar"))
 
-    # Legend, bottom right.
+    # Legend below the scale bar, left to right, wrapping onto further rows when narrow (the
+    # picture then grows taller than asked).
     items = [("dot", GROUP_COLOURS["basic"], "基本保障类网点"), ("dot", GROUP_COLOURS["quality"], "品质提升类网点"),
              ("square", WHITE, "社区代表点")]
     if highlight:
         items.insert(0, ("dot", HIGHLIGHT, "所关注的业态"))
     if radius_m:
         items.append(("ring", CIRCLE, f"步行 {minutes:g} 分钟（约 {radius_m:.0f} 米）"))
-    legend, lx = [], side + plot_w
-    ly = top + plot_h + 34
-    for kind, colour, words in reversed(items):
-        lx -= text_width(words, SMALL_FONT) + 4
-        legend.append(text(lx, baseline(ly, SMALL_FONT), words, size=SMALL_FONT, fill=MUTED))
-        lx -= 14
+    legend, lx, ly = [], side, top + plot_h + 34
+    for kind, colour, words in items:
+        room = 14 + text_width(words, SMALL_FONT) + 12
+        if lx > side and lx + room > side + plot_w:
+            lx, ly = side, ly + 16
         if kind == "dot":
             legend.append(el("circle", {"cx": lx + 5, "cy": ly, "r": 4, "fill": colour}))
         elif kind == "square":
@@ -169,6 +169,8 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
         else:
             legend.append(el("circle", {"cx": lx + 5, "cy": ly, "r": 4.5, "fill": "none", "stroke": colour,
                                         "stroke-dasharray": "2 2"}))
-        lx -= 8
+        legend.append(text(lx + 14, baseline(ly, SMALL_FONT), words, size=SMALL_FONT, fill=MUTED))
+        lx += room
     body.append(group(legend, cls="legend"))
+    height = max(height, ly + 12)
     return document(width, height, heading(title) or "网点分布图", body, responsive=responsive, cls="chart map")
