@@ -6,7 +6,7 @@ points stored in the document, so the same data gives the same bytes.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from surveyapp.charts import outlet_map, percent
@@ -25,8 +25,9 @@ def _cell_text(cell: Mapping[str, Any], max_minutes: float) -> dict:
     return {"state": state, "main": STATE_TEXT.get(state, state), "note": ""}
 
 
-def coverage_context(document: Mapping[str, Any] | None) -> dict | None:
-    """Rows (types × communities) and the map, or None when there is nothing to show."""
+def coverage_context(document: Mapping[str, Any] | None, highlight: Sequence[str] = ()) -> dict | None:
+    """Rows (types × communities) and the map, or None when there is nothing to show.
+    ``highlight``: type codes whose outlets the map marks and names (the demand list's far types)."""
     if not document or not any(c["points"] for c in document.get("communities", [])):
         return None
     max_minutes = document["max_minutes"]
@@ -45,5 +46,6 @@ def coverage_context(document: Mapping[str, Any] | None) -> dict | None:
         "communities": [c["name"] for c in document["communities"]],
         "rows": rows, "far": far,
         "map": outlet_map(document["communities"], document["outlets"], radius_m=document["radius_m"],
-                          minutes=max_minutes, title="网点与步行 15 分钟范围", width=640, height=440),
+                          minutes=max_minutes, title="网点与步行 15 分钟范围", width=640, height=440,
+                          highlight=highlight),
     }

@@ -30,6 +30,8 @@ CIRCLE = "#6b6b6b"
 #: Scale-bar lengths to choose from (metres).
 NICE_LENGTHS = (25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000)
 MIN_EXTENT_M = 300.0
+#: Marked outlets are named on the map up to this many.
+MAX_NAMED = 6
 
 
 def _radii(lat: float) -> tuple[float, float]:
@@ -107,6 +109,8 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
     body.append(group(clip_shapes, cls="walk-circles"))
 
     highlight = set(highlight)
+    # Names only while they can be read: beyond a handful of marked outlets they would pile up.
+    name_them = sum(1 for o in outlets if o.get("type_code") in highlight) <= MAX_NAMED
     dots, names = [], []
     for o in outlets:
         x, y = px(o["lat"], o["lon"])
@@ -114,7 +118,7 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
         colour = HIGHLIGHT if special else GROUP_COLOURS.get(o.get("group") or "basic", GROUP_COLOURS["basic"])
         dots.append(el("circle", {"cx": x, "cy": y, "r": 5 if special else 3.5, "fill": colour,
                                   "stroke": WHITE, "stroke-width": 0.8}, el("title", {}, o.get("name") or "")))
-        if special:
+        if special and name_them:
             names.append(label(x + 7, baseline(y, SMALL_FONT), o.get("name") or "", 16, size=SMALL_FONT, fill=INK))
     body.append(group(dots, cls="outlets"))
 

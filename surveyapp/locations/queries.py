@@ -81,6 +81,7 @@ def circle_coverage(session: Session, circle_id: int, *, evaluation: Evaluation 
     walk = settings.walk()
     table = coverage_table(codes, sites, outlet_sites(outlets), walk, settings.max_minutes)
     return {"table": table, "settings": settings, "labels": labels, "required": list(rules.required_types),
+            "circle_id": circle_id,
             "groups": {e.code: e.group for e in rules.catalogue.entries}, "communities": sites,
             "outlets": outlets, "radius_m": walk.radius_m(settings.max_minutes),
             "has_points": any(s.points for s in sites)}
@@ -125,6 +126,12 @@ def _display(lat: float, lon: float) -> tuple[float, float]:
     return round(shown[0], 7), round(shown[1], 7)
 
 
+def get_session_lazy():
+    from ..db import get_session
+
+    return get_session()
+
+
 def map_centre(circle) -> dict | None:
     """Where a pin map opens (template global): the middle of the circle's community points (or
     of its located outlets), with the community points as landmarks, in the tiles' datum."""
@@ -158,9 +165,25 @@ def browser_map(found: dict, type_labels: dict[str, str]) -> dict:
                         "group": found["groups"].get(o.type_code, "basic"), "lat": lat, "lon": lon,
                         "open": o.status == OutletStatus.open.value})
     communities = []
-    for site in found["communities"]:
-        for point in site.points:
-            lat, lon = _display(point.lat, point.lon)
-            communities.append({"name": site.name, "lat": lat, "lon": lon})
+    for community, points in communities_with_points(get_session_lazy(), found["circle_id"]):
+        for point in points:
+            lat, lon = _display(point.latitude, point.longitude)
+            communities.append({"name": community.name + (f" {point.label}" if point.label else ""), "lat": lat, "lon": lon})
     return {"outlets": outlets, "communities": communities, "radius_m": round(found["radius_m"], 1),
             **map_settings()}
+
+
+def far_reading(document: dict | None, type_code: str) -> str | None:
+    """"有，但离某社区太远" for a type present in the circle (located, open) but beyond the walk
+    limit of some community, naming them with their minutes; None otherwise."""
+    if document is None:
+        return None
+    row = next((r for r in document["rows"] if r["type_code"] == type_code), None)
+    if row is None or not row["far"]:
+        return None
+    parts = []
+    for cell in row["cells"]:
+        if cell["state"] == "far":
+            minutes = "无法到达" if cell["minutes"] is None else f"{cell['minutes']:.1f} 分钟"
+            parts.append(f"{cell['community']}（{minutes}）")
+    return f"有，但离{'、'.join(parts)}太远（超过 {document['max_minutes']:g} 分钟）"
