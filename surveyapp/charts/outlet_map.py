@@ -106,7 +106,7 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
             cx, cy = px(lat, lon)
             clip_shapes.append(el("circle", {"cx": cx, "cy": cy, "r": radius_m * scale, "fill": "none",
                                              "stroke": CIRCLE, "stroke-width": 1, "stroke-dasharray": "5 4"}))
-    body.append(group(clip_shapes, cls="walk-circles"))
+    body.append(group(clip_shapes, class_="walk-circles"))
 
     highlight = set(highlight)
     # Names only while they can be read: beyond a handful of marked outlets they would pile up.
@@ -120,7 +120,7 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
                                   "stroke": WHITE, "stroke-width": 0.8}, el("title", {}, o.get("name") or "")))
         if special and name_them:
             names.append(label(x + 7, baseline(y, SMALL_FONT), o.get("name") or "", 16, size=SMALL_FONT, fill=INK))
-    body.append(group(dots, cls="outlets"))
+    body.append(group(dots, class_="outlets"))
 
     marks = []
     for community in communities:
@@ -131,8 +131,8 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
             if index == 0:
                 marks.append(label(x + 8, baseline(y - 9, 12), community.get("name") or "", 14, size=12,
                                    weight="bold", fill=INK))
-    body.append(group(marks, cls="communities"))
-    body.append(group(names, cls="outlet-names"))
+    body.append(group(marks, class_="communities"))
+    body.append(group(names, class_="outlet-names"))
 
     # North arrow, top right of the plot.
     nx, ny = side + plot_w - 22, top + 12
@@ -140,7 +140,7 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
         el("path", {"d": f"M {fmt(nx)} {fmt(ny)} L {fmt(nx + 7)} {fmt(ny + 20)} L {fmt(nx)} {fmt(ny + 15)} "
                          f"L {fmt(nx - 7)} {fmt(ny + 20)} Z", "fill": INK}),
         text(nx, ny + 33, "北", size=SMALL_FONT, anchor="middle", fill=INK),
-    ], cls="north-arrow"))
+    ], class_="north-arrow"))
 
     # Scale bar, bottom left below the plot.
     length = _scale_length(1 / scale, plot_w / 4)
@@ -150,7 +150,7 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
         el("path", {"d": f"M {fmt(sx)} {fmt(sy - 4)} L {fmt(sx)} {fmt(sy)} L {fmt(sx + bar)} {fmt(sy)} "
                          f"L {fmt(sx + bar)} {fmt(sy - 4)}", "fill": "none", "stroke": INK, "stroke-width": 1.5}),
         text(sx + bar + 6, baseline(sy - 2, SMALL_FONT), _distance_text(length), size=SMALL_FONT, fill=INK),
-    ], cls="scale-bar"))
+    ], class_="scale-bar"))
 
     # Legend below the scale bar, left to right, wrapping onto further rows when narrow (the
     # picture then grows taller than asked).
@@ -175,6 +175,6 @@ def outlet_map(communities: Sequence[Mapping], outlets: Sequence[Mapping], *, ra
                                         "stroke-dasharray": "2 2"}))
         legend.append(text(lx + 14, baseline(ly, SMALL_FONT), words, size=SMALL_FONT, fill=MUTED))
         lx += room
-    body.append(group(legend, cls="legend"))
+    body.append(group(legend, class_="legend"))
     height = max(height, ly + 12)
     return document(width, height, heading(title) or "网点分布图", body, responsive=responsive, cls="chart map")
