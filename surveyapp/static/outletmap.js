@@ -39,15 +39,15 @@
   var target = null;
   var pick = holder.getAttribute("data-pick");
   if (pick) { target = document.getElementById(pick); }
-  var buttons = document.querySelectorAll("[data-pick-target]");
-  for (i = 0; i < buttons.length; i++) {
-    buttons[i].addEventListener("click", function (event) {
-      target = document.getElementById(this.getAttribute("data-pick-target"));
-      holder.scrollIntoView({ block: "center" });
-      holder.className = holder.className.replace(/\s*picking/g, "") + " picking";
-      event.preventDefault();
-    });
-  }
+  // Delegated: the outlet table (and its 在地图上点选 buttons) comes after the map in the page.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-pick-target]") : null;
+    if (!button) { return; }
+    target = document.getElementById(button.getAttribute("data-pick-target"));
+    holder.scrollIntoView({ block: "center" });
+    holder.className = holder.className.replace(/\s*picking/g, "") + " picking";
+    event.preventDefault();
+  });
   var pin = null;
   map.on("click", function (event) {
     if (!target) { return; }
