@@ -11,12 +11,10 @@ from surveyapp.geo.distance import offset
 from surveyapp.locations.operations import add_point
 from surveyapp.merchants.operations import set_status
 from surveyapp.models import Community, Outlet
-from surveyapp.questionnaire import load_questionnaire, validate_answers
-from surveyapp.responses.operations import NewResponse, record_many
 
-from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
+from .helpers import MERCHANT, make_campaign, make_circle
+from .helpers import record_merchants as seed
 
-MERCHANT = PROJECT_QUESTIONNAIRES / "merchant.yaml"
 HOME = GeoPoint(39.9, 116.4)
 SECRETS = ("房租太贵了，我叫张三，电话13800138000", "张三", "13800138000")
 
@@ -31,16 +29,6 @@ def merchant(name, type_code, consent, point=None, **more):
     if point is not None:
         answers["outlet_location"] = f"{point.lat} {point.lon} 0 10"
     return answers
-
-
-def seed(db, campaign, *answer_sets):
-    questionnaire = load_questionnaire(MERCHANT)
-    items = []
-    for answers in answer_sets:
-        clean, errors = validate_answers(questionnaire, answers)
-        assert not errors, errors
-        items.append(NewResponse(answers=clean, channel="qr"))
-    record_many(db, campaign, questionnaire, items)
 
 
 def page_text(client, circle_id):

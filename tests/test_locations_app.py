@@ -15,14 +15,12 @@ from surveyapp.geo import GeoPoint, wgs84_to_gcj02
 from surveyapp.geo.distance import distance_m, offset
 from surveyapp.locations.operations import add_point
 from surveyapp.models import AuditEntry, Community, CommunityPoint, Outlet
-from surveyapp.questionnaire import load_questionnaire, validate_answers
-from surveyapp.responses.operations import NewResponse, record_many
 
 from .conftest import csrf_token
-from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
+from .helpers import MERCHANT, make_campaign, make_circle
+from .helpers import record_merchants as seed
 from .test_auth import login
 
-MERCHANT = PROJECT_QUESTIONNAIRES / "merchant.yaml"
 HOME = GeoPoint(39.9, 116.4)          # 东社区's point
 WEST = offset(HOME, 270, 2000)        # 西社区's point, 2 km west
 
@@ -55,17 +53,6 @@ def shop(name, type_code, point=None, **more):
     if point is not None:
         answers["outlet_location"] = f"{point.lat} {point.lon} 0 9"
     return answers
-
-
-def seed(db, campaign, *answer_sets):
-    questionnaire = load_questionnaire(MERCHANT)
-    items = []
-    for answers in answer_sets:
-        clean, errors = validate_answers(questionnaire, answers)
-        assert not errors, errors
-        items.append(NewResponse(answers=clean, channel="qr"))
-    record_many(db, campaign, questionnaire, items)
-    return {o.name: o for o in db.exec(select(Outlet).where(Outlet.circle_id == campaign.circle_id))}
 
 
 def test_a_merchant_location_and_consent_reach_the_outlet(db, campaign):

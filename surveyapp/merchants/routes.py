@@ -135,23 +135,16 @@ def public_page_url(circle: Circle) -> str:
 
 @bp.route("/<int:outlet_id>/location", methods=["POST"])
 def locate(circle_id: int, outlet_id: int):
-    """Set, move (typed or clicked coordinates) or clear an outlet's point."""
-    circle = _circle_or_404(circle_id)
-    outlet = _outlet_or_404(circle, outlet_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        if form.value.data == "clear":
-            set_location(get_session(), outlet, None)
-            flash(f"已清除“{outlet.name}”的位置。", "info")
-        else:
-            point = parse_location(request.form.get("location", ""), request.form.get("datum", "wgs84"))
-            set_location(get_session(), outlet, point)
-            flash(f"已保存“{outlet.name}”的位置。", "info")
-    except (GeoPointError, OutletError) as exc:
-        flash(f"“{outlet.name}”的位置没有保存：{exc}", "error")
-    return redirect(url_for("merchants.index", circle_id=circle.id, _anchor=f"o-{outlet.id}"))
+    """Set or move (typed or clicked coordinates, in the map's datum) or clear an outlet's point."""
+    def change(outlet, value):
+        point = None
+        if value != "clear":
+            try:
+                point = parse_location(request.form.get("location", ""), request.form.get("datum", "wgs84"))
+            except GeoPointError as exc:
+                raise OutletError(f"“{outlet.name}”的位置没有保存：{exc}") from None
+        set_location(get_session(), outlet, point)
+    return _act(circle_id, outlet_id, change, "已更新“{name}”的位置。")
 
 
 @bp.route("/public-poster.pdf")
