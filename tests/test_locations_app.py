@@ -214,3 +214,16 @@ def test_report_data_carry_coverage_only_with_points(app, db, circle, campaign):
     html = render_html("_walk_coverage.html", {"walk_coverage": context})
     assert "一刻钟步行覆盖" in html and "有，但离某社区太远" in html and "菜市场" in html
     assert html.count("<svg") == 1 and "北" in html and "公里" in html or "米" in html
+
+
+def test_merging_a_repeat_answer_without_a_location_keeps_the_point(db, campaign):
+    from surveyapp.merchants.operations import merge
+
+    near = offset(HOME, 0, 300)
+    seed(db, campaign, shop("好邻居", "convenience_store", near, public_listing="yes"))
+    seed(db, campaign, shop("好邻居", "convenience_store", public_listing="no"))
+    first, again = db.exec(select(Outlet).order_by(Outlet.id)).all()
+    assert again.possible_duplicate_of == first.id and not again.located
+    kept = merge(db, again, first, use_newer=True)
+    assert (kept.latitude, kept.longitude, kept.location_source) == (near.lat, near.lon, "merchant")
+    assert kept.public_listing is False  # the newer answer's consent stands
