@@ -44,6 +44,8 @@ def create_app(config: dict | None = None):
     from .community import init_app as init_community
     from .evaluation import init_app as init_evaluation
     from .merchants import init_app as init_merchants
+    from .locations import init_app as init_locations
+    from .circlepage import init_app as init_circlepage
     from .reporting import init_app as init_reporting
     from .results import init_app as init_results
 
@@ -59,6 +61,8 @@ def create_app(config: dict | None = None):
     init_api(app)
     init_evaluation(app)
     init_merchants(app)
+    init_locations(app)
+    init_circlepage(app)
     init_community(app)
     init_reporting(app)
     init_cli(app)

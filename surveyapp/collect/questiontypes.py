@@ -10,6 +10,8 @@ from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..geo import DATUMS, GeoPointError, from_display, parse_geopoint
+
 
 def _options(choices):
     return [SelectChoice(c.name, c.label) for c in choices]
@@ -67,6 +69,40 @@ class Text(QuestionType):
         return TextAreaField(question.label)
 
 
+class GeopointField(StringField):
+    """The location as XLSForm text (``"lat lon [altitude [accuracy]]"``), plus the datum of the
+    map a pin was placed on (``<name>_datum``: ``wgs84``, the default, or ``gcj02``)."""
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        self.datum = "wgs84"
+        if formdata is not None and formdata.get(self.name + "_datum") in DATUMS:
+            self.datum = formdata.get(self.name + "_datum")
+
+
+class Geopoint(QuestionType):
+    """使用当前位置 (the browser's geolocation, with its accuracy) or a pin on a map; the text
+    box under the buttons shows the result and takes a typed coordinate when neither works.
+    What reaches the validator is always WGS-84: a pin placed on GCJ-02 tiles is converted here."""
+
+    template = "collect/_geopoint.html"
+
+    def build_field(self, question, choices):
+        return GeopointField(question.label)
+
+    def raw_value(self, field):
+        value = (field.data or "").strip()
+        if not value:
+            return None
+        if getattr(field, "datum", "wgs84") != "wgs84":
+            try:
+                point = parse_geopoint(value)
+            except GeoPointError:
+                return value  # the validator words the problem
+            return from_display(point.lat, point.lon, field.datum, point.accuracy).text()
+        return value
+
+
 class Note(QuestionType):
     """A paragraph of text: no field, no answer."""
 
@@ -87,6 +123,7 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     "decimal": Number(),
     "text": Text(),
     "note": Note(),
+    "geopoint": Geopoint(),
 }
 
 

@@ -4,7 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic's
 autogenerate and the test fixtures rely on that).
 """
 from .audit import AuditEntry
-from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate
+from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate, CommunityPoint
 from .campaign import Campaign, CampaignStatus
 from .evaluation import Evaluation, EvaluationState, FrozenEvaluation, IndicatorEntry, InventoryItem, RulesSnapshot
 from .questionnaire_snapshot import QuestionnaireSnapshot
@@ -19,7 +19,7 @@ from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
     "AnswerTally", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
-    "Community", "CommunityCreate", "Evaluation", "FrozenEvaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
+    "Community", "CommunityCreate", "CommunityPoint", "Evaluation", "FrozenEvaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
     "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
     "Outlet", "OutletSource", "OutletStatus",
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .expressions import Expression
 from .kinds import SURVEY_KINDS
 
-QUESTION_TYPES = ("select_one", "select_multiple", "likert5", "integer", "decimal", "text", "note")
+QUESTION_TYPES = ("select_one", "select_multiple", "likert5", "integer", "decimal", "text", "note", "geopoint")
 SELECT_TYPES = ("select_one", "select_multiple", "likert5")
 
 def default_kind(name: str) -> str:

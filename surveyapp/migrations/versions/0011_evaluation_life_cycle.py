@@ -6,7 +6,7 @@ having saved its inventory. Rounds issued before this migration have no frozen d
 are read from their inputs as before (the sheet says so).
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0015 (re-chained after main's 0015; written against 0007)
 Create Date: 2026-12-05
 """
 from alembic import op
@@ -15,7 +15,7 @@ import sqlmodel
 
 
 revision = '0011'
-down_revision = '0007'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
