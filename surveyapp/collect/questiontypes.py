@@ -1,39 +1,36 @@
-"""One small class per question type: how it becomes a form field, and how the field's
-submitted data is handed to the questionnaire's validator.
+"""One small class per question type: the template that shows it, and how its posted value is
+read from the request.
 
-Checking the answers is not done here: :func:`surveyapp.questionnaire.validate_answers` is
-the one place that knows the rules, shared with the paper import.
+Inputs are plain markup in precompiled Jinja templates (no form library builds a widget per
+field per request). Checking the answers is not done here: :func:`surveyapp.questionnaire.
+validate_answers` is the one place that knows the rules, shared with the paper import.
 """
 from __future__ import annotations
 
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
+#: Input names are ``q_<question name>`` so that no question name collides with the form's
+#: own fields (``csrf_token``, ``step``, ``nav`` ...).
+FIELD_PREFIX = "q_"
 
 
-def _options(choices):
-    return [SelectChoice(c.name, c.label) for c in choices]
+def field_name(question) -> str:
+    return FIELD_PREFIX + question.name
 
 
 class QuestionType:
-    """Base: a question rendered by ``template`` with a single text value."""
+    """Base: a question shown by ``template`` with a single text value."""
 
     template = "collect/_text.html"
 
-    def build_field(self, question, choices):
-        return StringField(question.label)
+    def template_for(self, question) -> str:
+        return self.template
 
-    def raw_value(self, field):
-        value = field.data
+    def raw_value(self, formdata, question):
+        value = formdata.get(field_name(question))
         return value if value not in ("", None) else None
 
 
 class SelectOne(QuestionType):
     template = "collect/_choices.html"
-
-    def build_field(self, question, choices):
-        # validate_choice=False: unknown codes are reported by validate_answers in Chinese.
-        return RadioField(question.label, choices=_options(choices), validate_choice=False)
 
 
 class Likert5(SelectOne):
@@ -43,39 +40,31 @@ class Likert5(SelectOne):
 class SelectMultiple(QuestionType):
     template = "collect/_choices.html"
 
-    def build_field(self, question, choices):
-        return SelectMultipleField(
-            question.label,
-            choices=_options(choices),
-            validate_choice=False,
-            widget=ListWidget(prefix_label=False),
-            option_widget=CheckboxInput(),
-        )
-
-    def raw_value(self, field):
-        return list(field.data or []) or None
+    def raw_value(self, formdata, question):
+        return [v for v in formdata.getlist(field_name(question)) if v] or None
 
 
 class Number(QuestionType):
     template = "collect/_number.html"
 
 
-class Text(QuestionType):
-    template = "collect/_textarea.html"
+class Time(QuestionType):
+    template = "collect/_time.html"
 
-    def build_field(self, question, choices):
-        return TextAreaField(question.label)
+
+class Text(QuestionType):
+    """One line for a short text (a shop's name, an address), a box for a long one."""
+
+    def template_for(self, question) -> str:
+        return "collect/_text.html" if question.single_line else "collect/_textarea.html"
 
 
 class Note(QuestionType):
-    """A paragraph of text: no field, no answer."""
+    """A paragraph of text: no input, no answer."""
 
     template = "collect/_note.html"
 
-    def build_field(self, question, choices):
-        return None
-
-    def raw_value(self, field):
+    def raw_value(self, formdata, question):
         return None
 
 
@@ -85,6 +74,7 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     "select_multiple": SelectMultiple(),
     "integer": Number(),
     "decimal": Number(),
+    "time": Time(),
     "text": Text(),
     "note": Note(),
 }

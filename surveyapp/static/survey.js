@@ -1,6 +1,7 @@
-/* Skip logic and the large-text switch for the public survey.
- * Plain ES5 so that old phones and in-app browsers run it. The server enforces the same
- * rules again: hidden answers are dropped there whatever the browser sends.
+/* Skip logic, keeping a half-filled step, and the large-text switch for the public survey.
+ * Plain ES5 so that old phones and in-app browsers run it. Everything works without it: the
+ * server decides which questions and steps are shown between steps and drops hidden answers
+ * whatever the browser sends; this only shows a follow-up question at once.
  * Expressions arrive as the JSON tree documented in docs/questionnaire-format.md. */
 (function () {
   "use strict";
@@ -94,9 +95,26 @@
     }
   }
 
+  var dirty = false, sent = false;
+
+  // Leaving the page with answers typed on this step: keep them in the draft on the server
+  // (the step's "next" does the same; this covers closing the tab or switching apps).
+  function keepDraft() {
+    if (!dirty || sent || !navigator.sendBeacon || !window.FormData) { return; }
+    var data = new FormData(form);
+    data.append("nav", "save");
+    if (navigator.sendBeacon(form.action, data)) { dirty = false; }
+  }
+
   if (form) {
-    form.addEventListener("change", function () { refresh(); markChecked(); });
-    form.addEventListener("input", refresh);
+    form.elements.js.value = "1";
+    form.addEventListener("change", function () { dirty = true; refresh(); markChecked(); });
+    form.addEventListener("input", function () { dirty = true; refresh(); });
+    form.addEventListener("submit", function () { sent = true; });
+    window.addEventListener("pagehide", keepDraft);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { keepDraft(); }
+    });
     refresh();
     markChecked();
   }
