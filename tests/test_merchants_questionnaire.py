@@ -75,7 +75,7 @@ def test_answers_are_checked(questionnaire):
     clean, errors = validate_answers(questionnaire, base("convenience_store", addon_services="parcel none",
                                                          floor_area="0", opening_hour="25"))
     assert errors == {"addon_services": "选了“都没有”，就不要再选其他项", "floor_area": "请填写1到100000之间的平方米数",
-                      "opening_hour": "请填写0到23之间的整点"}
+                      "opening_hour": "请填写时间，比如 6:30 或 18:00"}
     clean, errors = validate_answers(questionnaire, base("repair", repair_categories="shoes、keys",
                                                          addon_services="parcel", floor_area="２０"))
     assert errors == {} and clean["repair_categories"] == ["shoes", "keys"] and clean["floor_area"] == 20
