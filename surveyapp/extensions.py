@@ -23,7 +23,13 @@ COMPRESSED_BLUEPRINTS = ("collect",)
 def _compress_public(response):
     from flask import request
 
-    if request.blueprint in COMPRESSED_BLUEPRINTS or request.endpoint == "static":
+    if request.blueprint in COMPRESSED_BLUEPRINTS:
+        return compress.after_request(response)
+    if request.endpoint == "static" and response.status_code == 200:
+        # A static file is streamed from the open file: read it into the response (the file
+        # is closed with the response) so it is compressed whole, not chunk by chunk.
+        response.direct_passthrough = False
+        response.make_sequence()
         return compress.after_request(response)
     return response
 

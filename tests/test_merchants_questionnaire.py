@@ -10,6 +10,7 @@ from surveyapp.merchants.queries import merchant_campaigns, outlets_of, pending_
 from surveyapp.models import Response
 from surveyapp.questionnaire import load_questionnaire, validate_answers
 from surveyapp.questionnaire.answers import visible_questions
+from surveyapp.questionnaire.timing import estimated_minutes
 
 from .helpers import PROJECT_QUESTIONNAIRES
 
@@ -31,7 +32,7 @@ def shown(questionnaire, answers):
 
 
 def test_the_file_loads_with_the_catalogue_and_names_the_outlet_builder_reads(questionnaire):
-    assert questionnaire.name == "merchant" and questionnaire.estimated_minutes <= 5
+    assert questionnaire.name == "merchant" and estimated_minutes(questionnaire) <= 5
     codes = {c.name for c in questionnaire.question("outlet_type").choices_for(())}
     assert {"convenience_store", "breakfast", "wet_market", "repair", "coffee_tea"} <= codes
     for name in ("outlet_name", "outlet_address", "outlet_type", "floor_area", "is_chain", "brand", "open_24h",

@@ -31,6 +31,9 @@ from .questiontypes import field_name, question_type
 
 #: How much of a question's label names it in the error summary.
 SUMMARY_LABEL_CHARS = 18
+#: Multiple-choice cards stand two in a row only when every label is this short (a half-width
+#: card on a phone holds about six characters a line); otherwise one card a row.
+HALF_WIDTH_LABEL_CHARS = 6
 
 _VIEWS: dict[str, dict[str, "QuestionView"]] = {}
 _VIEWS_SIZE = 64
@@ -47,6 +50,8 @@ class QuestionView:
     #: Static choices (None for the circle's community list, filled per circle).
     first_choices: tuple | None
     more_choices: tuple | None
+    #: One card a row (some label too long for half a phone's width).
+    wide: bool
 
 
 def question_views(questionnaire) -> dict[str, QuestionView]:
@@ -67,6 +72,7 @@ def question_views(questionnaire) -> dict[str, QuestionView]:
                 short_label=label,
                 first_choices=first,
                 more_choices=more,
+                wide=any(len(c.label) > HALF_WIDTH_LABEL_CHARS for c in (question.choices or ())),
             )
         if len(_VIEWS) >= _VIEWS_SIZE:
             _VIEWS.clear()
@@ -155,6 +161,11 @@ class Answering:
                     "revealed": question.name in revealed,
                 })
             blocks.append({"section": block.section, "entries": entries})
+        # The browser shows follow-ups at once; those that depend on an answer given on an
+        # earlier step read it from here (hidden questions' answers count as unanswered).
+        known = {ref: answers[ref] for question in step.questions if question.relevant is not None
+                 for ref in sorted(question.relevant.references())
+                 if ref not in step.names and ref in visible and ref in answers}
         position, total = progress(steps, visible, current)
         error_links = [(q.name, views[q.name].short_label) for q in step.questions if q.name in errors]
         html = render_template(
@@ -162,7 +173,7 @@ class Answering:
             blocks=blocks, step_index=current, position=position, total=total,
             is_last=next_step(steps, visible, current) is None,
             has_previous=previous_step(steps, visible, current) is not None,
-            submission_key=key, banner=banner, error_links=error_links, action=self.step_url(None),
+            submission_key=key, known_answers=known, banner=banner, error_links=error_links, action=self.step_url(None),
             **self.extra_context,
         )
         return html, status

@@ -6,10 +6,14 @@
 (function () {
   "use strict";
   var form = document.getElementById("answer-form");
+  var known = {};
+  try { known = JSON.parse((form && form.getAttribute("data-answers")) || "{}"); } catch (e) { known = {}; }
 
   function answerOf(name) {
     var box = document.getElementById("q-" + name);
-    if (!box || box.hidden) { return ""; }
+    // An answer given on an earlier step: the server wrote it on the form.
+    if (!box) { return known.hasOwnProperty(name) ? known[name] : ""; }
+    if (box.hidden) { return ""; }
     var inputs = box.querySelectorAll("input, textarea, select");
     var values = [], i, el;
     for (i = 0; i < inputs.length; i++) {
