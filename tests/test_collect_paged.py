@@ -378,3 +378,18 @@ def test_public_pages_and_css_are_compressed_staff_pages_are_not(client, campaig
     plain = client.get(url_of(campaign))
     assert plain.headers.get("Content-Encoding") is None and "第 1 步" in plain.get_data(as_text=True)
     assert client.get("/staff/login", headers={"Accept-Encoding": "gzip"}).headers.get("Content-Encoding") is None
+
+
+def test_drafts_nobody_came_back_to_are_purged(client, runner, db, campaign):
+    import json
+
+    first = client.get(url_of(campaign)).get_data(as_text=True)
+    post_step(client, campaign, first, q_community="西社区", nav="save")
+    assert json.loads(runner.invoke(args=["drafts", "purge", "--json"]).stdout) == {"purged": 0}
+    draft = db.exec(select(AnswerDraft)).one()
+    draft.updated_at = utcnow() - timedelta(hours=DRAFT_KEEP_HOURS + 1)
+    db.add(draft)
+    db.commit()
+    assert json.loads(runner.invoke(args=["drafts", "purge", "--json"]).stdout) == {"purged": 1}
+    db.expire_all()
+    assert db.exec(select(AnswerDraft)).all() == []

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from sqlmodel import select
-from werkzeug.serving import make_server
 
 from surveyapp.models import AnswerDraft, Response
 
 from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
-from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, shoot
+from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, live_server, shoot  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -33,16 +31,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MIN_TARGET = 44
 FIRST_SCREEN_BYTES = 15 * 1024
 RESIDENT_STEPS = 5
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -73,7 +73,8 @@ def _build(campaign: Campaign, questionnaire, new: NewResponse) -> Response:
         questionnaire_hash=questionnaire.content_hash,
         channel=new.channel,
         device_hash=new.device_hash,
-        device_slot=new.device_slot if new.device_hash else None,
+        # A caller that does not count slots (demo, import of phone answers) gives the first.
+        device_slot=(new.device_slot or 1) if new.device_hash else None,
         submission_key=new.submission_key,
         interviewer_id=new.interviewer_id,
         serial=new.serial,
