@@ -21,7 +21,7 @@ import pytest
 
 from surveyapp.auth.access_table import ACCESS_TABLE, ANONYMOUS, ADMIN, PUBLIC
 
-from .world import PASSWORDS, build_world
+from .world import build_world, signed_in
 
 #: URL parameters naming an object of a circle: a URL with one of them is scoped to that circle.
 OBJECT_PARAMS = ("circle_id", "campaign_id", "evaluation_id", "response_id", "outlet_id", "project_id",
@@ -87,11 +87,7 @@ class Walker:
         if role == ANONYMOUS:
             return self.app.test_client()
         if role not in self.clients:
-            client = self.app.test_client()
-            user = self.world.users[role]
-            response = client.post("/staff/login", data={"username": user.username, "password": PASSWORDS[role]})
-            assert response.status_code == 302, f"{role} could not sign in"
-            self.clients[role] = client
+            self.clients[role] = signed_in(self.app, self.world, role)
         return self.clients[role]
 
     def url(self, rule, scope: str) -> str | None:
@@ -184,7 +180,7 @@ def test_officer_is_refused_the_outlet_list_and_its_writes(access_app, db):
     officer = walker.client("officer")
     assert officer.get(f"/staff/circles/{circle}/outlets").status_code == 404
     for path in ("outlets/new", f"outlets/{outlet}/status", f"outlets/{outlet}/separate"):
-        assert officer.post(f"/staff/circles/{circle}/{path}", data={"status": "closed", "name": "x"}).status_code == 404
+        assert officer.post(f"/staff/circles/{circle}/{path}", data={"value": "closed", "name": "x"}).status_code == 404
     from surveyapp.models import Outlet
 
     db.expire_all()

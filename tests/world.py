@@ -104,3 +104,12 @@ def build_world(app, db) -> World:
             grant_circle(db, user, db.get(Circle, own.ids["circle_id"]))
         users[role] = user
     return World(own=own, other=other, users=users)
+
+
+def signed_in(app, world: World, role: str):
+    """A test client signed in as the world's user of ``role`` (through the login page)."""
+    client = app.test_client()
+    user = world.users[role]
+    response = client.post("/staff/login", data={"username": user.username, "password": PASSWORDS[role]})
+    assert response.status_code == 302, f"{role} could not sign in"
+    return client

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from ..audit.operations import record
 from ..models import (Campaign, CommunityProject, DemandDecision, ProjectDemand, ProjectNote, ProjectStatus,
                       Response, SuggestionTriage)
 from ..models.timeutil import utcnow
@@ -66,6 +67,15 @@ def _fill(project: CommunityProject, known_types, data: dict) -> None:
     project.planned_on = data.get("planned_on")
 
 
+def _project_facts(project: CommunityProject, data: dict | None) -> dict:
+    """What the audit log keeps of a project (its demands when they are being set)."""
+    facts = {name: getattr(project, name) for name in
+             ("title", "type_code", "action", "responsible", "planned_on", "status")}
+    if data is not None:
+        facts["demands"] = sorted(data.get("demands") or ())
+    return facts
+
+
 def create_project(session: Session, circle_id: int, known_types, data: dict, user_id: int | None,
                    today: date) -> CommunityProject:
     """``data``: title, type_code, demands (codes), action, responsible, planned_on, status."""
@@ -75,6 +85,8 @@ def create_project(session: Session, circle_id: int, known_types, data: dict, us
     session.add(project)
     session.flush()
     _set_links(session, project, data.get("demands") or ())
+    record(session, "project.create", summary=f"立项“{project.title}”", target_type="project",
+           target_id=project.id, circle_id=circle_id, after=_project_facts(project, data))
     session.commit()
     return project
 
@@ -83,11 +95,14 @@ def update_project(session: Session, circle_id: int, project: CommunityProject, 
                    today: date) -> CommunityProject:
     if project.circle_id != circle_id:
         raise CommunityError("项目不属于这个生活圈")
+    before = _project_facts(project, None)
     _fill(project, known_types, data)
     _apply_status(project, data.get("status") or project.status, today)
     project.updated_at = utcnow()
     session.add(project)
     _set_links(session, project, data.get("demands") or ())
+    record(session, "project.update", summary=f"修改项目“{project.title}”", target_type="project",
+           target_id=project.id, circle_id=circle_id, before=before, after=_project_facts(project, None))
     session.commit()
     return project
 
@@ -103,6 +118,9 @@ def add_note(session: Session, circle_id: int, project: CommunityProject, noted_
         _apply_status(project, status, noted_on)
     project.updated_at = utcnow()
     session.add_all([note, project])
+    record(session, "project.note", summary=f"项目“{project.title}”进展：{note.text[:60]}", target_type="project",
+           target_id=project.id, circle_id=circle_id,
+           after={"noted_on": noted_on, "text": note.text, "status": status or None})
     session.commit()
     return note
 
@@ -112,6 +130,9 @@ def decline_demand(session: Session, circle_id: int, type_code: str, reason: str
     reason = _clean(reason, 1000, "不予实施的理由", required=True)
     decision = session.get(DemandDecision, (circle_id, type_code)) or DemandDecision(
         circle_id=circle_id, type_code=type_code, reason=reason)
+    before = {"reason": decision.reason} if decision.decided_at else None
+    record(session, "demand.decline", summary=f"需求 {type_code} 不予实施", target_type="demand",
+           target_id=type_code, circle_id=circle_id, before=before, after={"reason": reason})
     decision.reason = reason
     decision.decided_by = user_id
     decision.decided_at = utcnow()
@@ -122,6 +143,8 @@ def decline_demand(session: Session, circle_id: int, type_code: str, reason: str
 def withdraw_decline(session: Session, circle_id: int, type_code: str) -> None:
     decision = session.get(DemandDecision, (circle_id, type_code))
     if decision is not None:
+        record(session, "demand.withdraw_decline", summary=f"撤销需求 {type_code} 的不予实施", target_type="demand",
+               target_id=type_code, circle_id=circle_id, before={"reason": decision.reason}, after=None)
         session.delete(decision)
         session.commit()
 
@@ -136,6 +159,7 @@ def triage_suggestion(session: Session, circle_id: int, response_id: int, *, typ
         raise CommunityError("这条建议不属于这个生活圈")
     triage = session.get(SuggestionTriage, response_id) or SuggestionTriage(response_id=response_id,
                                                                            circle_id=circle_id)
+    before = {"type_code": triage.type_code, "hidden": bool(triage.hidden)}
     if type_code is not None:
         if type_code and type_code not in known_types:
             raise CommunityError("请选择需求清单中的业态")
@@ -147,5 +171,8 @@ def triage_suggestion(session: Session, circle_id: int, response_id: int, *, typ
     triage.updated_by = user_id
     triage.updated_at = utcnow()
     session.add(triage)
+    record(session, "suggestion.triage", summary=f"整理居民建议 #{response_id}", target_type="suggestion",
+           target_id=response_id, circle_id=circle_id, before=before,
+           after={"type_code": triage.type_code, "hidden": bool(triage.hidden)})
     session.commit()
     return triage

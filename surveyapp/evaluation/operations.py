@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from ..audit.operations import record
 from ..models import Campaign, Circle, Evaluation, IndicatorEntry, InventoryItem
 from ..models.timeutil import utcnow
 from .registry import freeze
@@ -32,6 +33,10 @@ def open_evaluation(session: Session, circle: Circle, rules, campaign: Campaign 
         evaluated_on=evaluated_on or utcnow().date(), created_by=user_id,
     )
     session.add(evaluation)
+    session.flush()
+    record(session, "evaluation.create", summary=f"开始第 {evaluation.round} 轮评价", target_type="evaluation",
+           target_id=evaluation.id, circle_id=circle.id,
+           after={"round": evaluation.round, "rules": f"{rules.name} {rules.version}", "campaign_id": evaluation.campaign_id})
     session.commit()
     return evaluation
 
@@ -39,9 +44,16 @@ def open_evaluation(session: Session, circle: Circle, rules, campaign: Campaign 
 def set_campaign(session: Session, evaluation: Evaluation, campaign: Campaign | None) -> None:
     if campaign is not None and campaign.circle_id != evaluation.circle_id:
         raise EvaluationError("问卷调查不属于这个生活圈")
+    record(session, "evaluation.campaign", summary="更换用于满意度指标的问卷调查", target_type="evaluation",
+           target_id=evaluation.id, circle_id=evaluation.circle_id, before={"campaign_id": evaluation.campaign_id},
+           after={"campaign_id": campaign.id if campaign else None})
     evaluation.campaign_id = campaign.id if campaign else None
     session.add(evaluation)
     session.commit()
+
+
+def _inventory_row(item: InventoryItem) -> dict:
+    return {"present": item.present, "outlets": item.outlets, "evidence": item.evidence, "source": item.source}
 
 
 def save_inventory(session: Session, evaluation: Evaluation, rules, entries: dict[str, dict],
@@ -68,16 +80,25 @@ def save_inventory(session: Session, evaluation: Evaluation, rules, entries: dic
         present = bool(entry.get("present")) or outlets > 0
         rows.append(InventoryItem(evaluation_id=evaluation.id, type_code=code, present=present,
                                   outlets=outlets, evidence=evidence, source=str(entry.get("source") or source)[:16]))
+    before = {}
     for old in session.exec(select(InventoryItem).where(InventoryItem.evaluation_id == evaluation.id)):
+        before[old.type_code] = _inventory_row(old)
         session.delete(old)
     session.flush()
     session.add_all(rows)
+    record(session, "evaluation.inventory", summary=f"保存第 {evaluation.round} 轮业态清单", target_type="evaluation",
+           target_id=evaluation.id, circle_id=evaluation.circle_id, before=before,
+           after={row.type_code: _inventory_row(row) for row in rows})
     session.commit()
 
 
 def save_self_presence(session: Session, evaluation: Evaluation, points: float | None) -> None:
     if points is not None and not 0 <= points <= 100:
         raise EvaluationError("自评分应在 0 到 100 之间")
+    if points != evaluation.self_presence_points:
+        record(session, "evaluation.self_presence", summary="保存“有没有”自评分", target_type="evaluation",
+               target_id=evaluation.id, circle_id=evaluation.circle_id,
+               before={"self_points": evaluation.self_presence_points}, after={"self_points": points})
     evaluation.self_presence_points = points
     session.add(evaluation)
     session.commit()
@@ -103,6 +124,11 @@ def save_facts(session: Session, evaluation: Evaluation, rules, indicator: str, 
             raise EvaluationError(f"自评分应在 0 到 {float(result.max_points):g} 之间")
     entry = session.get(IndicatorEntry, (evaluation.id, indicator)) or IndicatorEntry(
         evaluation_id=evaluation.id, indicator=indicator)
+    before = {"facts": entry.facts, "self_points": entry.self_points, "note": entry.note} if entry.facts or \
+        entry.self_points is not None or entry.note else None
+    record(session, "evaluation.facts", summary=f"保存指标“{indicator}”现场检查", target_type="evaluation",
+           target_id=evaluation.id, circle_id=evaluation.circle_id, before=before,
+           after={"indicator": indicator, "facts": dict(facts), "self_points": self_points, "note": (note or "")[:1000]})
     entry.facts = dict(facts)
     entry.suggested = dict(suggested) if suggested else None
     entry.self_points = self_points

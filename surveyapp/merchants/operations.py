@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
+from ..audit.operations import record
 from ..models import Outlet, OutletSource, OutletStatus, Response
 from ..models.timeutil import utcnow
 from .matching import match_key
@@ -129,6 +130,10 @@ def add_outlet(session: Session, circle_id: int, name: str, address: str, type_c
                     source=OutletSource.assessor.value, note=(note or "")[:500],
                     possible_duplicate_of=existing.id if existing else None, **attributes)
     session.add(outlet)
+    session.flush()
+    record(session, "outlet.create", summary=f"添加网点“{outlet.name}”", target_type="outlet", target_id=outlet.id,
+           circle_id=circle_id, after={"name": outlet.name, "address": outlet.address, "type_code": type_code,
+                                       "note": outlet.note, **attributes})
     session.commit()
     return outlet
 
@@ -139,6 +144,9 @@ def set_status(session: Session, outlet: Outlet, status: str) -> Outlet:
         raise OutletError("未知的网点状态")
     if outlet.status == OutletStatus.merged.value:
         raise OutletError("这个网点已经合并到其他网点")
+    record(session, "outlet.status", summary=f"网点“{outlet.name}”{'停业' if status == 'closed' else '恢复营业'}",
+           target_type="outlet", target_id=outlet.id, circle_id=outlet.circle_id,
+           before={"status": outlet.status}, after={"status": status})
     outlet.status = status
     outlet.updated_at = utcnow()
     session.add(outlet)
@@ -157,6 +165,10 @@ def merge(session: Session, duplicate: Outlet, keep: Outlet, use_newer: bool = T
         raise OutletError("只能合并同一个生活圈的网点")
     if OutletStatus.merged.value in (duplicate.status, keep.status):
         raise OutletError("这个网点已经合并过了")
+    record(session, "outlet.merge", summary=f"合并网点 #{duplicate.id} 到 #{keep.id}", target_type="outlet",
+           target_id=keep.id, circle_id=keep.circle_id, before=keep.attributes(),
+           after={**(duplicate.attributes() if use_newer else keep.attributes()), "merged": duplicate.id,
+                  "use_newer": use_newer}, only_changes=False)
     if use_newer:
         for name, value in duplicate.attributes().items():
             setattr(keep, name, value)
@@ -181,6 +193,9 @@ def separate(session: Session, outlet: Outlet) -> Outlet:
     """The assessor says a possible duplicate is a different shop: it is counted on its own."""
     if outlet.possible_duplicate_of is None:
         raise OutletError("这个网点没有被标记为疑似重复")
+    record(session, "outlet.separate", summary=f"网点“{outlet.name}”不是同一家", target_type="outlet",
+           target_id=outlet.id, circle_id=outlet.circle_id,
+           before={"possible_duplicate_of": outlet.possible_duplicate_of}, after={"possible_duplicate_of": None})
     outlet.possible_duplicate_of = None
     outlet.updated_at = utcnow()
     session.add(outlet)

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 import reports
 
+from ..audit.operations import record
 from ..models import Campaign, Evaluation, IssuedReport
 from ..models.timeutil import utcnow
 from .data import fingerprint, report_data
@@ -65,6 +66,11 @@ def issue(session: Session, kind: str, campaign: Campaign, evaluation: Evaluatio
         issued_by_name=issuer_name, issued_on=issued_on, issued_at=utcnow(),
     )
     session.add(issued)
+    session.flush()
+    record(session, "report.issue", summary=f"签发{KINDS[kind][2]} {number}", target_type="report",
+           target_id=issued.id, circle_id=campaign.circle_id,
+           after={"kind": kind, "number": number, "sha256": issued.sha256, "data_fingerprint": print_fingerprint,
+                  "campaign_id": campaign.id, "evaluation_id": issued.evaluation_id})
     session.commit()
     return issued
 

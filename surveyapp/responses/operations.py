@@ -13,6 +13,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from ..audit.operations import record
 from ..merchants.operations import outlets_from_responses
 from ..models import AnswerDraft, Campaign, Channel, Exclusion, Response, ResponseReview
 from ..models.timeutil import utcnow
@@ -166,6 +167,7 @@ def exclude_response(session: Session, questionnaire, response: Response, reason
     if response.exclusion is not None:
         raise ReviewError("这份问卷已经被剔除了")
     change = tallies.count(questionnaire, [response], sign=-1)
+    _audit_review(session, response, "response.exclude", f"剔除问卷 #{response.id}", reason, note)
     response.exclusion = reason
     change.update(tallies.count(questionnaire, [response]))
     _save_review(session, response, "exclude", reason, note, user_id, change)
@@ -178,11 +180,21 @@ def restore_response(session: Session, questionnaire, response: Response, note: 
     if response.exclusion is None and response.speed_exempt:
         raise ReviewError("这份问卷已经计入有效样本")
     change = tallies.count(questionnaire, [response], sign=-1)
+    _audit_review(session, response, "response.restore", f"恢复问卷 #{response.id} 为有效", None, note)
     response.exclusion = None
     response.speed_exempt = True
     change.update(tallies.count(questionnaire, [response]))
     _save_review(session, response, "restore", "restored", note, user_id, change)
     return response
+
+
+def _audit_review(session, response: Response, action: str, summary: str, reason, note: str) -> None:
+    campaign = session.get(Campaign, response.campaign_id)
+    record(session, action, summary=summary, target_type="response", target_id=response.id,
+           circle_id=campaign.circle_id if campaign else None,
+           before={"exclusion": response.exclusion, "speed_exempt": response.speed_exempt},
+           after={"exclusion": reason, "speed_exempt": response.speed_exempt if reason else True,
+                  "note": (note or "")[:500]})
 
 
 def _save_review(session, response, action, reason, note, user_id, change: Counter) -> None:

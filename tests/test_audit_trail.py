@@ -1,0 +1,138 @@
+"""Every staff write leaves an audit entry: who, what, before and after.
+
+``WRITES`` has, for every POST endpoint of the app, a request that succeeds and the action it
+must record; ``EXEMPT`` names the POST endpoints that are not staff writes, with the reason.
+``test_every_post_endpoint_is_listed`` fails for a POST endpoint in neither, so a new write
+joins this test by construction.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import func, select
+
+from surveyapp.models import AuditEntry, IndicatorEntry, Outlet
+
+from .world import build_world, signed_in
+
+#: POST endpoints that are not staff writes.
+EXEMPT = {
+    "collect.answer": "residents and merchants answer anonymously; their answers are survey data, not staff writes",
+}
+
+
+def _outlet_pair(db, circle_id):
+    """Two outlets of the circle, the second marked as a possible duplicate of the first."""
+    first, second = db.exec(select(Outlet).where(Outlet.circle_id == circle_id).order_by(Outlet.id)).all()[:2]
+    second.possible_duplicate_of = first.id
+    db.add(second)
+    db.commit()
+    return first, second
+
+
+#: endpoint -> (role, function(db, ids) -> (url, form data), the action recorded)
+WRITES = {
+    "auth.login": ("anonymous", lambda db, ids, users: (
+        "/staff/login", {"username": users["assessor"].username, "password": "assessor-pass-1"}), "auth.login"),
+    "auth.logout": ("assessor", lambda db, ids, users: ("/staff/logout", {}), "auth.logout"),
+    "community.demand": ("officer", lambda db, ids, users: (
+        f"/community/circles/{ids['circle_id']}/demands/laundry", {"reason": "附近已有两家"}), "demand.decline"),
+    "community.triage": ("officer", lambda db, ids, users: (
+        f"/community/circles/{ids['circle_id']}/suggestions/{ids['response_id']}",
+        {"action": "hide"}), "suggestion.triage"),
+    "community.new_project": ("officer", lambda db, ids, users: (
+        f"/community/circles/{ids['circle_id']}/projects/new",
+        {"title": "引进早餐店", "type_code": "laundry", "responsible": "居委会", "status": "planned"}),
+        "project.create"),
+    "community.edit_project": ("officer", lambda db, ids, users: (
+        f"/community/circles/{ids['circle_id']}/projects/{ids['project_id']}/edit",
+        {"title": "引进洗衣店（改）", "type_code": "laundry", "responsible": "街道", "status": "in_progress"}),
+        "project.update"),
+    "community.add_project_note": ("officer", lambda db, ids, users: (
+        f"/community/circles/{ids['circle_id']}/projects/{ids['project_id']}/notes",
+        {"noted_on": "2026-12-01", "text": "已联系商户"}), "project.note"),
+    "evaluation.circle": ("assessor", lambda db, ids, users: (
+        f"/staff/circles/{ids['circle_id']}", {"campaign": str(ids["campaign_id"]), "rules": "national"}),
+        "evaluation.create"),
+    "evaluation.inventory": ("assessor", lambda db, ids, users: (
+        f"/staff/evaluations/{ids['evaluation_id']}/inventory",
+        {"present_convenience_store": "y", "outlets_convenience_store": "3"}), "evaluation.inventory"),
+    "evaluation.indicator": ("assessor", lambda db, ids, users: (
+        f"/staff/evaluations/{ids['evaluation_id']}/indicators/promotion", {"fact_events": "4"}),
+        "evaluation.facts"),
+    "merchants.new": ("assessor", lambda db, ids, users: (
+        f"/staff/circles/{ids['circle_id']}/outlets/new",
+        {"name": "老王修鞋", "address": "幸福路 8 号", "type_code": "repair"}), "outlet.create"),
+    "merchants.status": ("assessor", lambda db, ids, users: (
+        f"/staff/circles/{ids['circle_id']}/outlets/{ids['outlet_id']}/status", {"value": "closed"}),
+        "outlet.status"),
+    "merchants.merge_duplicate": ("assessor", lambda db, ids, users: (
+        (lambda pair: (f"/staff/circles/{ids['circle_id']}/outlets/{pair[1].id}/merge", {"value": "newer"}))(
+            _outlet_pair(db, ids["circle_id"]))), "outlet.merge"),
+    "merchants.separate_duplicate": ("assessor", lambda db, ids, users: (
+        (lambda pair: (f"/staff/circles/{ids['circle_id']}/outlets/{pair[1].id}/separate", {}))(
+            _outlet_pair(db, ids["circle_id"]))), "outlet.separate"),
+    "reporting.issue_campaign": ("assessor", lambda db, ids, users: (
+        f"/staff/campaigns/{ids['campaign_id']}/reports", {"kind": "summary_sheet_xlsx"}), "report.issue"),
+    "reporting.issue_evaluation": ("assessor", lambda db, ids, users: (
+        f"/staff/evaluations/{ids['evaluation_id']}/reports", {}), "report.issue"),
+    "results.exclude": ("assessor", lambda db, ids, users: (
+        f"/staff/responses/{ids['response_id']}/exclude", {"reason": "manual", "note": "复核"}), "response.exclude"),
+    "results.restore": ("assessor", lambda db, ids, users: (
+        f"/staff/responses/{ids['response_id']}/restore", {"note": "复核后恢复"}), "response.restore"),
+}
+
+
+@pytest.fixture
+def audit_app(make_app):
+    from surveyapp.migrations import upgrade_database
+
+    from .conftest import get_engine_of
+
+    app = make_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    upgrade_database(get_engine_of(app))
+    return app
+
+
+def test_every_post_endpoint_is_listed(audit_app):
+    posts = {rule.endpoint for rule in audit_app.url_map.iter_rules() if "POST" in rule.methods}
+    missing = sorted(posts - set(WRITES) - set(EXEMPT))
+    assert not missing, f"POST endpoints with no audit case in tests/test_audit_trail.py: {missing}"
+    assert not (set(WRITES) | set(EXEMPT)) - posts, "cases for endpoints that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_each_staff_write_leaves_an_entry(audit_app, db, endpoint):
+    world = build_world(audit_app, db)
+    role, make_request, action = WRITES[endpoint]
+    client = audit_app.test_client() if role == "anonymous" else signed_in(audit_app, world, role)
+    url, data = make_request(db, world.own.ids, world.users)
+    before = db.exec(select(func.max(AuditEntry.id))).one() or 0
+    response = client.post(url, data=data)
+    assert response.status_code in (200, 302), (endpoint, response.status_code)
+    entries = db.exec(select(AuditEntry).where(AuditEntry.id > before, AuditEntry.action == action)).all()
+    assert len(entries) == 1, f"{endpoint} should record one {action!r}, found {len(entries)}"
+    entry = entries[0]
+    expected_user = world.users["assessor" if role == "anonymous" else role]
+    assert (entry.user_id, entry.actor) == (expected_user.id, expected_user.username)
+    assert entry.summary
+    if entry.target_type != "user":
+        assert entry.circle_id == world.own.ids["circle_id"]
+
+
+def test_failed_sign_in_is_recorded_with_the_name_tried(audit_app, db):
+    world = build_world(audit_app, db)
+    audit_app.test_client().post("/staff/login", data={"username": "nobody", "password": "wrong-pass"})
+    entry = db.exec(select(AuditEntry).where(AuditEntry.action == "auth.login_failed")).one()
+    assert entry.user_id is None and entry.after == {"username": "nobody"}
+    assert world.users  # the world's accounts exist; the name tried was not one of them
+
+
+def test_facts_entry_shows_before_and_after(audit_app, db):
+    world = build_world(audit_app, db)
+    client = signed_in(audit_app, world, "assessor")
+    url = f"/staff/evaluations/{world.own.ids['evaluation_id']}/indicators/promotion"
+    client.post(url, data={"fact_events": "4"})
+    client.post(url, data={"fact_events": "6"})
+    assert db.get(IndicatorEntry, (world.own.ids["evaluation_id"], "promotion")).facts == {"events": 6}
+    last = db.exec(select(AuditEntry).where(AuditEntry.action == "evaluation.facts").order_by(AuditEntry.id.desc())).first()
+    assert last.before["facts"] == {"events": 4} and last.after["facts"] == {"events": 6}
