@@ -214,7 +214,8 @@ def test_twenty_parallel_posts_of_one_form_store_one_answer(make_app, db):
     for thread in threads:
         thread.join()
     assert len(statuses) == 20
-    assert all(status == 303 and location.endswith("/thanks") for status, location in statuses), statuses
+    odd = [(status, location) for status, location in statuses if status != 303 or not location.endswith("/thanks")]
+    assert odd == []
     assert len(stored(db, campaign)) == 1
 
 

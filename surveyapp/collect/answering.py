@@ -186,10 +186,12 @@ class Answering:
         if not operations.SUBMISSION_KEY.match(key):
             key = operations.new_submission_key()
         db = _db()
+        # The draft first, then the stored form: a twin post of this form that is stored
+        # in between has deleted the draft, and is then found here.
+        draft = operations.load_draft(db, self.campaign, self.owner)
         done = operations.stored_submission(db, self.campaign, key)
         if done is not None:
             return Outcome("stored", response_id=done)
-        draft = operations.load_draft(db, self.campaign, self.owner)
         answers = dict(draft.answers) if draft is not None else {}
         started = draft.started_at if draft is not None else self._started()
         steps = self.steps
