@@ -18,6 +18,7 @@ from typing import Any
 from surveyapp.charts import percent
 from surveyapp.results.figures import summary_figures
 
+from .walk_coverage import coverage_context
 from .rendering import CHINA_TZ, chinese_date, pdf_timestamp, render_pdf
 
 #: The official score bands of indicators #2 and #3 (DOMAIN.md).
@@ -477,7 +478,8 @@ def enforce_min_group(summary: Mapping[str, Any]) -> dict:
 def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], assessor: str, report_number: str,
                    issued_on: date, fingerprint: str | None = None, rules_trial: bool = True,
                    evaluation: Mapping[str, Any] | None = None, questionnaire_title: str | None = None,
-                   evaluation_round: int | None = None, merchants: Mapping[str, Any] | None = None) -> dict:
+                   evaluation_round: int | None = None, merchants: Mapping[str, Any] | None = None,
+                   walk_coverage: Mapping[str, Any] | None = None) -> dict:
     """Everything ``campaign.html`` needs, formatted."""
     summary = enforce_min_group(summary)
     campaign = summary.get("campaign") or {}
@@ -509,6 +511,7 @@ def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
         "appendix": _appendix(summary),
         "evaluation": evaluation,
         "merchants": merchants,
+        "walk_coverage": coverage_context(walk_coverage),
     }
 
 
@@ -516,7 +519,7 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
                     fingerprint: str | None = None, rules_trial: bool = True,
                     evaluation: dict | None = None, questionnaire_title: str | None = None,
                     evaluation_round: int | None = None, url_fetcher=None,
-                    merchants: dict | None = None) -> bytes:
+                    merchants: dict | None = None, walk_coverage: dict | None = None) -> bytes:
     """The 评价报告 of a resident-survey campaign as PDF bytes (same arguments → same bytes).
 
     ``summary``: the campaign summary document (DESIGN.md contract, with the detail part).
@@ -527,11 +530,13 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
     ``_evaluation_*.html`` partials; ``None`` renders nothing.
     ``merchants``: the merchant summary (surveyapp.merchants.derive.merchant_summary) for the
     商户调查结果 chapter; ``None`` renders nothing.
+    ``walk_coverage``: the 15-minute coverage document (surveyapp.locations.queries.coverage_document)
+    for the 一刻钟步行覆盖 section (map and table); ``None`` renders nothing.
     """
     context = report_context(summary, circle=circle, assessor=assessor, report_number=report_number,
                              issued_on=issued_on, fingerprint=fingerprint, rules_trial=rules_trial,
                              evaluation=evaluation, questionnaire_title=questionnaire_title,
-                             evaluation_round=evaluation_round, merchants=merchants)
+                             evaluation_round=evaluation_round, merchants=merchants, walk_coverage=walk_coverage)
     identifier = f"{report_number}|{fingerprint or ''}|{issued_on.isoformat()}"
     return render_pdf("campaign.html", context, identifier=_identifier(identifier), url_fetcher=url_fetcher)
 

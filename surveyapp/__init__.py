@@ -45,6 +45,8 @@ def create_app(config: dict | None = None):
     from .evaluation import init_app as init_evaluation
     from .interview import init_app as init_interview
     from .merchants import init_app as init_merchants
+    from .locations import init_app as init_locations
+    from .circlepage import init_app as init_circlepage
     from .reporting import init_app as init_reporting
     from .results import init_app as init_results
 
@@ -61,6 +63,8 @@ def create_app(config: dict | None = None):
     init_evaluation(app)
     init_interview(app)
     init_merchants(app)
+    init_locations(app)
+    init_circlepage(app)
     init_community(app)
     init_reporting(app)
     init_cli(app)

@@ -31,6 +31,11 @@ DEFAULTS = {
     "TOO_FAST_FRACTION": "1/3",  # online answers faster than this share of the median are excluded
     "PROXY_FIX": 0,  # number of trusted proxies in front of the app (for real client addresses)
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
+    # Map tiles of the outlet map, e.g. a city's own tile server or 天地图 (with its key):
+    # "https://t0.tianditu.gov.cn/vec_w/wmts?...&tk=KEY". Empty: points on a plain background.
+    "MAP_TILE_URL": "",
+    "MAP_TILE_ATTRIBUTION": "",
+    "MAP_TILE_DATUM": "wgs84",  # "gcj02" for 高德/腾讯 tiles: points are converted at the map's edge
 }
 
 #: The development secret; production mode refuses it.
@@ -64,6 +69,8 @@ def load_settings(config: dict | None, instance_path: str, environ=None) -> dict
         settings["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "surveyapp.sqlite")
     if not settings["QR_DIR"]:
         settings["QR_DIR"] = str(Path(instance_path) / "qr")
+    if settings["MAP_TILE_DATUM"] not in ("wgs84", "gcj02"):
+        raise ConfigError("SURVEYAPP_MAP_TILE_DATUM must be wgs84 or gcj02")
     settings["SESSION_COOKIE_SECURE"] = production
     settings["SESSION_COOKIE_HTTPONLY"] = True
     settings["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -9,7 +9,7 @@ from surveyapp.campaigns.operations import open_campaign
 from surveyapp.circles.operations import create_circle
 from surveyapp.models import CircleCreate, CommunityCreate
 from surveyapp.models.timeutil import utcnow
-from surveyapp.questionnaire import load_questionnaire
+from surveyapp.questionnaire import load_questionnaire, validate_answers
 
 DATA = Path(__file__).parent / "data"
 APP_QUESTIONNAIRES = DATA / "app_questionnaires"
@@ -58,3 +58,23 @@ def answer_in_steps(client, url: str, answers: dict, max_steps: int = 12):
             return response, fields
         page = client.get(response.headers["Location"])
     raise AssertionError("the questionnaire did not end")
+
+
+MERCHANT = PROJECT_QUESTIONNAIRES / "merchant.yaml"
+
+
+def record_merchants(db, campaign, *answer_sets, channel="qr") -> dict:
+    """Store merchant answers (checked like the phone form) and return the circle's outlets by name."""
+    from sqlmodel import select
+
+    from surveyapp.models import Outlet
+    from surveyapp.responses.operations import NewResponse, record_many
+
+    questionnaire = load_questionnaire(MERCHANT)
+    items = []
+    for answers in answer_sets:
+        clean, errors = validate_answers(questionnaire, answers)
+        assert not errors, errors
+        items.append(NewResponse(answers=clean, channel=channel))
+    record_many(db, campaign, questionnaire, items)
+    return {o.name: o for o in db.exec(select(Outlet).where(Outlet.circle_id == campaign.circle_id))}

@@ -25,7 +25,7 @@ from .world import build_world, signed_in
 
 #: URL parameters naming an object of a circle: a URL with one of them is scoped to that circle.
 OBJECT_PARAMS = ("circle_id", "campaign_id", "evaluation_id", "response_id", "outlet_id", "project_id",
-                 "report_id")
+                 "report_id", "point_id")
 #: Sample values of the other parameters (not tied to a circle).
 GENERIC_PARAMS = {"key": "needs", "code": "laundry", "filename": "staff.css"}
 #: Parameters whose valid values depend on the endpoint.

@@ -31,6 +31,12 @@ def _outlet_pair(db, circle_id):
     return first, second
 
 
+def _community_id(db, circle_id):
+    from surveyapp.models import Community
+
+    return db.exec(select(Community.id).where(Community.circle_id == circle_id).order_by(Community.id)).first()
+
+
 #: endpoint -> (role, function(db, ids) -> (url, form data), the action recorded)
 WRITES = {
     "auth.login": ("anonymous", lambda db, ids, users: (
@@ -75,6 +81,15 @@ WRITES = {
     "merchants.separate_duplicate": ("assessor", lambda db, ids, users: (
         (lambda pair: (f"/staff/circles/{ids['circle_id']}/outlets/{pair[1].id}/separate", {}))(
             _outlet_pair(db, ids["circle_id"]))), "outlet.separate"),
+    "merchants.locate": ("assessor", lambda db, ids, users: (
+        f"/staff/circles/{ids['circle_id']}/outlets/{ids['outlet_id']}/location",
+        {"value": "set", "location": "39.91 116.41", "datum": "wgs84"}), "outlet.locate"),
+    "locations.points": ("assessor", lambda db, ids, users: (
+        f"/staff/circles/{ids['circle_id']}/places",
+        {"community": str(_community_id(db, ids["circle_id"])), "label": "2号院", "location": "39.92 116.42",
+         "datum": "wgs84"}), "community_point.add"),
+    "locations.delete": ("assessor", lambda db, ids, users: (
+        f"/staff/circles/{ids['circle_id']}/places/{ids['point_id']}/delete", {}), "community_point.delete"),
     "reporting.issue_campaign": ("assessor", lambda db, ids, users: (
         f"/staff/campaigns/{ids['campaign_id']}/reports", {"kind": "summary_sheet_xlsx"}), "report.issue"),
     "reporting.issue_evaluation": ("assessor", lambda db, ids, users: (

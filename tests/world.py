@@ -15,7 +15,9 @@ from surveyapp.demo.synthetic import generate
 from surveyapp.evaluation.operations import open_evaluation
 from surveyapp.evaluation.registry import current_rules
 from surveyapp.merchants.synthetic import generate as generate_merchants
-from surveyapp.models import Channel, IssuedReport, Outlet, Response
+from surveyapp.geo import GeoPoint
+from surveyapp.locations.operations import add_point
+from surveyapp.models import Channel, Community, IssuedReport, Outlet, Response
 from surveyapp.models.timeutil import utcnow
 from surveyapp.questionnaire import validate_answers
 from surveyapp.questionnaire.registry import current_questionnaire
@@ -83,12 +85,15 @@ def _circle_objects(app, db, name: str, seed: int) -> CircleObjects:
     db.add(report)
     db.commit()
     outlet = db.exec(select(Outlet).where(Outlet.circle_id == circle.id)).first()
+    community = db.exec(select(Community).where(Community.circle_id == circle.id)).first()
+    point = add_point(db, community, GeoPoint(39.9 + seed / 100, 116.4), "1号院")
     response = db.exec(select(Response).where(Response.campaign_id == campaign.id)).first()
     assert outlet is not None and response is not None and responses
     return CircleObjects(ids={
         "circle_id": circle.id, "campaign_id": campaign.id, "merchant_campaign_id": merchant_campaign.id,
         "evaluation_id": evaluation.id, "response_id": response.id, "outlet_id": outlet.id,
         "project_id": project.id, "report_id": report.id, "token": campaign.token,
+        "point_id": point.id,
     })
 
 

@@ -79,6 +79,13 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "merchants.status": ASSESSORS,
     "merchants.merge_duplicate": ASSESSORS,
     "merchants.separate_duplicate": ASSESSORS,
+    "merchants.locate": ASSESSORS,
+    "merchants.public_poster": ASSESSORS,
+    # Communities' representative points and the coverage table (locations/).
+    "locations.points": ASSESSORS,
+    "locations.delete": ASSESSORS,
+    # The circle's public page (circlepage/, 问38): outlets that agreed to be listed, no account.
+    "circlepage.show": PUBLIC,
     # Reports (reporting/).
     "reporting.preview": ASSESSORS,
     "reporting.poster": ASSESSORS,

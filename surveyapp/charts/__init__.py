@@ -6,8 +6,9 @@ of text is escaped character data; the same input gives the same bytes.
 """
 from .bars import distribution_bars, rate_bars, ranking_bars
 from .grid import importance_performance_grid
+from .outlet_map import outlet_map
 from .progress import sample_progress
 from .svg import display_width, percent, truncate
 
 __all__ = ["rate_bars", "sample_progress", "distribution_bars", "importance_performance_grid",
-           "ranking_bars", "truncate", "display_width", "percent"]
+           "ranking_bars", "outlet_map", "truncate", "display_width", "percent"]

@@ -7,9 +7,13 @@ validate_answers` is the one place that knows the rules, shared with the paper i
 """
 from __future__ import annotations
 
+from ..geo import DATUMS, GeoPointError, from_display, parse_geopoint
+
 #: Input names are ``q_<question name>`` so that no question name collides with the form's
 #: own fields (``csrf_token``, ``step``, ``nav`` ...).
 FIELD_PREFIX = "q_"
+
+from ..geo import DATUMS, GeoPointError, from_display, parse_geopoint
 
 
 def field_name(question) -> str:
@@ -59,6 +63,63 @@ class Text(QuestionType):
         return "collect/_text.html" if question.single_line else "collect/_textarea.html"
 
 
+class GeopointField(StringField):
+    """The location as XLSForm text (``"lat lon [altitude [accuracy]]"``), plus the datum of the
+    map a pin was placed on (``<name>_datum``: ``wgs84``, the default, or ``gcj02``)."""
+
+    def process(self, formdata, data=None, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        self.datum = "wgs84"
+        if formdata is not None and formdata.get(self.name + "_datum") in DATUMS:
+            self.datum = formdata.get(self.name + "_datum")
+
+
+class Geopoint(QuestionType):
+    """使用当前位置 (the browser's geolocation, with its accuracy) or a pin on a map; the text
+    box under the buttons shows the result and takes a typed coordinate when neither works.
+    What reaches the validator is always WGS-84: a pin placed on GCJ-02 tiles is converted here."""
+
+    template = "collect/_geopoint.html"
+
+    def build_field(self, question, choices):
+        return GeopointField(question.label)
+
+    def raw_value(self, field):
+        value = (field.data or "").strip()
+        if not value:
+            return None
+        if getattr(field, "datum", "wgs84") != "wgs84":
+            try:
+                point = parse_geopoint(value)
+            except GeoPointError:
+                return value  # the validator words the problem
+            return from_display(point.lat, point.lon, field.datum, point.accuracy).text()
+        return value
+
+
+class Geopoint(QuestionType):
+    """使用当前位置 (the browser's geolocation, with its accuracy) or a pin on a map; the text
+    box under the buttons shows the result and takes a typed coordinate when neither works.
+    What reaches the validator is always WGS-84: a pin placed on GCJ-02 tiles is converted here
+    (the input ``<name>_datum`` says which datum the map showed: ``wgs84``, the default, or ``gcj02``)."""
+
+    template = "collect/_geopoint.html"
+
+    def raw_value(self, formdata, question):
+        name = field_name(question)
+        value = (formdata.get(name) or "").strip()
+        if not value:
+            return None
+        datum = formdata.get(name + "_datum")
+        if datum in DATUMS and datum != "wgs84":
+            try:
+                point = parse_geopoint(value)
+            except GeoPointError:
+                return value  # the validator words the problem
+            return from_display(point.lat, point.lon, datum, point.accuracy).text()
+        return value
+
+
 class Note(QuestionType):
     """A paragraph of text: no input, no answer."""
 
@@ -77,6 +138,7 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     "time": Time(),
     "text": Text(),
     "note": Note(),
+    "geopoint": Geopoint(),
 }
 
 

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from reports.rendering import chinese_date, pdf_timestamp, render_pdf
 from reports.summary_sheet import neutralise
+from reports.walk_coverage import coverage_context
 
 from . import queries
 
@@ -68,7 +69,7 @@ def _pdf_context(document: dict) -> dict:
         items.append({
             "rank": row["rank"], "label": row["label"], "count": row["count"], "share": _pct(row["share"]),
             "interval": f"{_pct(row['ci_low'])} – {_pct(row['ci_high'])}", "inventory": row["inventory"]["text"],
-            "gap": row["inventory"]["kind"] == "gap",
+            "gap": row["inventory"]["kind"] == "gap", "far": row.get("far"),
             "projects": "；".join(f"{p['title']}（{p['status_label']}）" for p in row["projects"]) or "—",
             "decision": row["decision"]["reason"] if row["decision"] else "",
             "change": _change_text(row["change"]), "timing": row["timing"],
@@ -99,7 +100,12 @@ def _pdf_context(document: dict) -> dict:
                       if listing["inventory"] else None),
         "items": items, "unnamed": [r["label"] for r in listing["unnamed"]],
         "walking": walking, "projects": projects,
+        "walk_coverage": coverage_context(listing.get("walk_coverage"), highlight=_far_types(listing)),
     }
+
+
+def _far_types(listing: dict) -> list[str]:
+    return [row["code"] for row in listing["items"] if row.get("far")]
 
 
 def lists_pdf(document: dict) -> bytes:

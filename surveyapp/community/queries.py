@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from .. import analysis
 from ..evaluation.registry import rules_by_hash
+from ..locations.queries import circle_coverage, coverage_document, far_reading
 from ..models import (Campaign, CommunityProject, DemandDecision, Evaluation, InventoryItem, ProjectDemand,
                       ProjectNote, Response, SuggestionTriage, User)
 from ..models.community import PROJECT_STATUS_LABELS
@@ -150,7 +151,7 @@ def demand_list(session: Session, circle) -> dict:
     campaigns = demand_campaigns(session, circle.id)
     if not campaigns:
         return {"latest": None, "previous": None, "items": [], "unnamed": [], "walking": [],
-                "inventory": None, "labels": type_labels(session, circle.id, None)}
+                "inventory": None, "labels": type_labels(session, circle.id, None), "walk_coverage": None}
     latest = _campaign_demand(session, campaigns[0])
     previous = _campaign_demand(session, campaigns[1]) if len(campaigns) > 1 else None
     labels = type_labels(session, circle.id, latest)
@@ -175,8 +176,18 @@ def demand_list(session: Session, circle) -> dict:
             rows.append(row)
         else:
             unnamed.append(row)
+    walk = walk_coverage(session, circle.id, [row["code"] for row in rows])
+    for row in rows:
+        row["far"] = far_reading(walk, row["code"])
     return {"latest": latest, "previous": previous, "comparable": comparable, "items": rows, "unnamed": unnamed,
-            "walking": latest["walking"], "inventory": evaluation, "labels": labels}
+            "walking": latest["walking"], "inventory": evaluation, "labels": labels, "walk_coverage": walk}
+
+
+def walk_coverage(session: Session, circle_id: int, codes: list[str]) -> dict | None:
+    """The 15-minute coverage of the required types and ``codes`` (as a plain document), or None
+    while the circle has no community point."""
+    found = circle_coverage(session, circle_id, extra_types=tuple(codes))
+    return coverage_document(found) if found is not None and found["has_points"] else None
 
 
 def demand_item(listing: dict, code: str) -> dict | None:

@@ -15,6 +15,7 @@ from ..auth.access import circle_or_404
 from ..circles.queries import visible_circles
 from ..db import get_session
 from ..downloads import file_response
+from reports.walk_coverage import coverage_context
 from ..models import Circle
 from ..timezones import local_today
 from . import export, queries
@@ -46,8 +47,9 @@ def demands(circle_id: int):
     circle = circle_or_404(circle_id)
     db = get_session()
     listing = queries.demand_list(db, circle)
+    walk = coverage_context(listing["walk_coverage"], highlight=[r["code"] for r in listing["items"] if r.get("far")])
     return render_template("community/demands.html", circle=circle, listing=listing, min_group=queries.MIN_GROUP,
-                           section="demands")
+                           section="demands", walk=walk)
 
 
 @bp.route("/circles/<int:circle_id>/demands/<code>", methods=["GET", "POST"])

@@ -33,6 +33,7 @@ def demo_command(host, port, no_serve):
     click.echo("")
     click.echo(f"  居民问卷（手机打开）: {url}")
     click.echo(f"  二维码文件:          {png}")
+    click.echo(f"  生活圈便民地图:      {base.rstrip('/')}/c/{result.circle.id}")
     click.echo(f"  工作人员登录:        {base.rstrip('/')}/staff/login")
     for username, role, password, _name in DEMO_USERS:
         click.echo(f"      {role:9s} 用户名 {username}  密码 {password}")

@@ -117,6 +117,7 @@ def seed_demo(session: Session, questionnaire, responses: int = 640, incomplete:
             user = create_user(session, username, password, role, name)
         grant_circle(session, user, circle)
     seed_community(session, circle)
+    seed_places(session, circle)
     seed_merchants(session, circle)
     return DemoResult(circle, campaign, True, count)
 
@@ -160,6 +161,18 @@ def seed_community(session, circle) -> None:
             add_note(session, circle.id, project, today + timedelta(days=days), text, status, user_id)
     for code, reason in DEMO_DECLINED.items():
         decline_demand(session, circle.id, code, reason, user_id)
+
+
+def seed_places(session, circle) -> None:
+    """The communities' representative points (幸福里 has two: its centre and its north block)."""
+    from ..geo import GeoPoint
+    from ..locations.operations import add_point
+    from ..merchants.synthetic import COMMUNITY_POINTS, ground_point
+    from ..models import Community
+
+    for community in session.exec(select(Community).where(Community.circle_id == circle.id)):
+        for label, (x, y) in COMMUNITY_POINTS.get(community.name, []):
+            add_point(session, community, GeoPoint(*ground_point(x, y)), label)
 
 
 def seed_merchants(session, circle, count: int = 118):

@@ -14,6 +14,8 @@ from .registry import UnknownRules, available_rules, current_rules, rules_by_has
 from .rules import RulesError
 from .service import circle_history, evaluation_sheet, inventory_rows
 from ..merchants.queries import fact_suggestions, presence_suggestions
+from ..locations.inventory import with_walk_coverage
+from ..locations.queries import circle_coverage
 from ..models import Campaign, Circle, IndicatorEntry
 from ..reporting.routes import issued_reports
 from ..community import needs_suggestion
@@ -79,6 +81,7 @@ def inventory(evaluation_id: int):
     rules = rules_by_hash(db, evaluation.rules_hash)
     rows = _with_outlet_suggestions(inventory_rows(db, evaluation, rules),
                                     presence_suggestions(db, evaluation.circle_id))
+    rows = with_walk_coverage(rows, circle_coverage(db, evaluation.circle_id, evaluation=evaluation))
     form = inventory_form(rules, rows, evaluation.self_presence_points)()
     errors = []
     if form.validate_on_submit():
@@ -94,7 +97,7 @@ def inventory(evaluation_id: int):
             evidence = form[f"evidence_{code}"].data or ""
             if present or evidence:
                 entries[code] = {"present": present, "outlets": int(outlets or 0), "evidence": evidence}
-                if row["suggested"] and present and int(outlets or 0) == row["suggested"]:
+                if row["suggested"] and present and int(outlets or 0) == row["suggested"] and not row["walk_blocked"]:
                     entries[code]["source"] = "merchant"  # the inventory's count, accepted as it was
         try:
             self_points = _optional_points(form.self_points.data, 100)

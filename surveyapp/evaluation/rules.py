@@ -390,6 +390,26 @@ class ServiceRules:
 
 
 @dataclass(frozen=True)
+class CoverageRules:
+    """How 15-minute walking coverage is estimated (the ``coverage`` section; all 试行 while the
+    official method is unpublished). Coverage is information beside the inventory; it changes
+    points only through ``presence_min_share``: when set, a required type whose share of
+    covered communities is below it is not *suggested* as present in the 有没有 inventory."""
+
+    label: str
+    trial: bool
+    walking_speed_m_per_min: Fraction
+    detour_factor: Fraction
+    max_minutes: Fraction
+    presence_min_share: Fraction | None = None
+
+    def walk(self):
+        from ..geo import StraightLineWalk
+
+        return StraightLineWalk(self.detour_factor, self.walking_speed_m_per_min, trial=self.trial)
+
+
+@dataclass(frozen=True)
 class Rules:
     """A loaded, checked rules file with its catalogue. Everything the scoring engine needs."""
 
@@ -404,6 +424,8 @@ class Rules:
     presence: PresenceRules
     service: ServiceRules
     gate_points: Fraction
+    #: The ``coverage`` section (None in files written before it existed).
+    coverage: CoverageRules | None = None
     _fields: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -507,7 +529,8 @@ def _fact_fields(indicator: IndicatorRules) -> tuple[FactField, ...]:
 
 # --- loading -------------------------------------------------------------------------------------
 
-TOP_KEYS = {"name", "version", "title", "trial", "catalogue", "required_types", "presence", "service", "gate"}
+TOP_KEYS = {"name", "version", "title", "trial", "catalogue", "required_types", "presence", "service", "gate",
+            "coverage"}
 
 
 def load_rules(path, *, catalogue: Catalogue | None = None) -> Rules:
@@ -643,14 +666,16 @@ class _Loader:
         gate = self.sub(top, "gate")
         gate.check_keys({"min_service_points"})
         gate_points = self.number(gate, "min_service_points", at_most=service.max_points)
-        any_trial = presence.trial or any(indicator.trial for indicator in service.indicators)
+        coverage = self._coverage(self.sub(top, "coverage")) if top.has("coverage") else None
+        any_trial = presence.trial or any(indicator.trial for indicator in service.indicators) or \
+            bool(coverage and coverage.trial)
         if any_trial and not declared_trial:
             # The top-level flag is what a report reads first; it must not hide a trial part.
             raise top.error("trial", "some parts are marked 'trial: true', so the file must say 'trial: true' too")
         return Rules(
             name=name, version=version, title=title, trial=declared_trial, content_hash=content_hash,
             path=self.path, catalogue=catalogue, required_types=required, presence=presence,
-            service=service, gate_points=gate_points,
+            service=service, gate_points=gate_points, coverage=coverage,
         )
 
     def _catalogue(self, top: MapReader) -> Catalogue:
@@ -661,6 +686,19 @@ class _Loader:
         if not catalogue_path.is_file():
             raise top.error("catalogue", f"catalogue file not found: {catalogue_path}")
         return load_catalogue(catalogue_path)
+
+    def _coverage(self, m: MapReader) -> CoverageRules:
+        m.check_keys({"label", "trial", "walking_speed_m_per_min", "detour_factor", "max_minutes",
+                      "presence_min_share"})
+        detour = self.number(m, "detour_factor", positive=True)
+        if detour < 1:
+            raise m.error("detour_factor", "must be at least 1 (no walk is shorter than the straight line)")
+        return CoverageRules(
+            label=m.text("label"), trial=m.boolean("trial", False),
+            walking_speed_m_per_min=self.number(m, "walking_speed_m_per_min", positive=True),
+            detour_factor=detour, max_minutes=self.number(m, "max_minutes", positive=True),
+            presence_min_share=self.share(m, "presence_min_share") if m.has("presence_min_share") else None,
+        )
 
     def _required(self, top: MapReader, catalogue: Catalogue) -> tuple[str, ...]:
         if not top.has("required_types"):

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from sqlmodel import Session, select
 
 from ..audit.operations import record
+from ..geo import GeoPoint, parse_geopoint
 from ..models import Outlet, OutletSource, OutletStatus, Response
+from ..models.outlet import LOCATION_FIELDS
 from ..models.timeutil import utcnow
 from .matching import match_key
 
@@ -75,7 +77,19 @@ def attributes_from_answers(answers: dict) -> dict:
         "promotion_events": list(answers.get("promotion_events") or []),
         "difficulties": list(answers.get("difficulties") or []),
         "support_wanted": list(answers.get("support_wanted") or []),
+        "public_listing": _yes(answers.get("public_listing")),
     }
+
+
+def location_from_answers(answers: dict) -> dict:
+    """The outlet's location columns from a merchant answer's ``outlet_location`` (a clean
+    geopoint: ``{"lat", "lon", "accuracy"}`` on WGS-84); empty when the merchant gave none."""
+    value = answers.get("outlet_location")
+    if not isinstance(value, dict) or value.get("lat") is None or value.get("lon") is None:
+        return {}
+    point = parse_geopoint(value)
+    return {"latitude": point.lat, "longitude": point.lon, "location_accuracy": point.accuracy,
+            "location_source": "merchant"}
 
 
 def find_match(session: Session, circle_id: int, key: str) -> Outlet | None:
@@ -110,7 +124,7 @@ def outlets_from_responses(session: Session, campaign, questionnaire, responses:
         outlet = Outlet(circle_id=campaign.circle_id, name=name[:100], address=address[:200], match_key=key,
                         source=OutletSource.merchant.value, response_ids=[response.id],
                         possible_duplicate_of=existing.id if existing else None,
-                        **attributes_from_answers(answers))
+                        **attributes_from_answers(answers), **location_from_answers(answers))
         session.add(outlet)
         session.flush()  # the next response of the same batch must see this one
         made.append(outlet)
@@ -172,6 +186,9 @@ def merge(session: Session, duplicate: Outlet, keep: Outlet, use_newer: bool = T
     if use_newer:
         for name, value in duplicate.attributes().items():
             setattr(keep, name, value)
+    if duplicate.located and (use_newer or not keep.located):
+        for name in LOCATION_FIELDS:  # a newer answer without a location keeps the old one
+            setattr(keep, name, getattr(duplicate, name))
     keep.response_ids = sorted({*keep.response_ids, *duplicate.response_ids})
     if keep.source != duplicate.source:
         keep.source = OutletSource.merchant.value if keep.response_ids else keep.source
@@ -198,6 +215,28 @@ def separate(session: Session, outlet: Outlet) -> Outlet:
            before={"possible_duplicate_of": outlet.possible_duplicate_of}, after={"possible_duplicate_of": None})
     outlet.possible_duplicate_of = None
     outlet.updated_at = utcnow()
+    session.add(outlet)
+    session.commit()
+    return outlet
+
+
+def set_location(session: Session, outlet: Outlet, point: GeoPoint | None) -> Outlet:
+    """The assessor sets, moves or clears an outlet's point (WGS-84), recorded in the audit log."""
+    if outlet.status == OutletStatus.merged.value:
+        raise OutletError("这个网点已经合并到其他网点")
+    before = {name: getattr(outlet, name) for name in LOCATION_FIELDS}
+    if point is None:
+        outlet.latitude = outlet.longitude = outlet.location_accuracy = None
+        outlet.location_source = ""
+    else:
+        outlet.latitude, outlet.longitude = point.lat, point.lon
+        outlet.location_accuracy = point.accuracy
+        outlet.location_source = "assessor"
+    outlet.updated_at = utcnow()
+    after = {name: getattr(outlet, name) for name in LOCATION_FIELDS}
+    verb = "清除了" if point is None else ("设置了" if before["latitude"] is None else "移动了")
+    record(session, "outlet.locate", summary=f"{verb}网点“{outlet.name}”的位置", target_type="outlet",
+           target_id=outlet.id, circle_id=outlet.circle_id, before=before, after=after)
     session.add(outlet)
     session.commit()
     return outlet

@@ -11,7 +11,11 @@ from ..db import get_session
 from ..models import Circle, Outlet, OutletStatus
 from . import queries
 from .forms import ActionForm, outlet_form
-from .operations import OutletError, add_outlet, merge, separate, set_status
+from .operations import OutletError, add_outlet, merge, separate, set_location, set_status
+from ..downloads import file_response
+from ..geo import GeoPointError
+from ..locations import queries as locations
+from ..locations.routes import parse_location
 
 bp = Blueprint("merchants", __name__, url_prefix="/staff/circles/<int:circle_id>/outlets")
 
@@ -37,9 +41,12 @@ def index(circle_id: int):
                  for c in queries.merchant_campaigns(db, circle.id)]
     status = request.args.get("status", "")
     shown = [o for o in outlets if not status or o.status == status]
+    coverage = locations.circle_coverage(db, circle.id)
     return render_template("merchants/index.html", circle=circle, outlets=shown, all_count=len(outlets),
                            status=status, duplicates=queries.pending_duplicates(outlets), summary=summary,
-                           labels=labels, campaigns=campaigns, action=ActionForm())
+                           labels=labels, campaigns=campaigns, action=ActionForm(), coverage=coverage,
+                           map_data=locations.browser_map(coverage, labels["types"]) if coverage else None,
+                           public_url=public_page_url(circle))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -120,3 +127,31 @@ def merge_duplicate(circle_id: int, outlet_id: int):
 def separate_duplicate(circle_id: int, outlet_id: int):
     return _act(circle_id, outlet_id, lambda outlet, _value: separate(get_session(), outlet),
                 "已确认“{name}”是另一家网点，单独计入清单。")
+
+
+def public_page_url(circle: Circle) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("circlepage.show", circle_id=circle.id)
+
+
+@bp.route("/<int:outlet_id>/location", methods=["POST"])
+def locate(circle_id: int, outlet_id: int):
+    """Set or move (typed or clicked coordinates, in the map's datum) or clear an outlet's point."""
+    def change(outlet, value):
+        point = None
+        if value != "clear":
+            try:
+                point = parse_location(request.form.get("location", ""), request.form.get("datum", "wgs84"))
+            except GeoPointError as exc:
+                raise OutletError(f"“{outlet.name}”的位置没有保存：{exc}") from None
+        set_location(get_session(), outlet, point)
+    return _act(circle_id, outlet_id, change, "已更新“{name}”的位置。")
+
+
+@bp.route("/public-poster.pdf")
+def public_poster(circle_id: int):
+    """The QR poster of the circle's public page (问38), to print and put up."""
+    from reports.circle_poster import circle_page_poster
+
+    circle = _circle_or_404(circle_id)
+    content = circle_page_poster(circle_name=circle.name, url=public_page_url(circle))
+    return file_response(content, "application/pdf", f"生活圈便民地图海报-{circle.id}.pdf")

@@ -108,6 +108,57 @@ def _answers(rng: random.Random, type_code: str, index: int) -> dict:
     return answers
 
 
+#: The demo circle's ground, in metres east (x) and north (y) of its centre: a circle of about
+#: 1 km (问12) with three communities and six streets. Outlets stand along their street.
+CENTRE = (39.9365, 116.3568)  # a residential district of Beijing's 西城区 (WGS-84)
+COMMUNITY_POINTS = {
+    "幸福里社区": [("", (-450.0, 350.0)), ("北区", (-700.0, 650.0))],
+    "和平社区": [("", (450.0, 250.0))],
+    "新桥社区": [("", (0.0, -600.0))],
+}
+STREETS = {  # start and end of each street (metres)
+    "幸福路": ((-950.0, 300.0), (750.0, 300.0)),
+    "和平街": ((350.0, -750.0), (350.0, 850.0)),
+    "新桥路": ((-850.0, -400.0), (850.0, -400.0)),
+    "建设路": ((-400.0, -800.0), (-400.0, 850.0)),
+    "光明巷": ((-300.0, 0.0), (300.0, 0.0)),
+    "文化路": ((-650.0, -700.0), (550.0, 600.0)),
+}
+#: Types the demo keeps to one corner, so that the coverage table has something to say: the
+#: wet markets stand at the west end of 幸福路, beyond 15 minutes of 和平 and 新桥.
+CORNERS = {"wet_market": ("幸福路", 0.0, 0.12)}
+
+
+def ground_point(x: float, y: float) -> tuple[float, float]:
+    """Metres east/north of the demo centre → (lat, lon) on WGS-84."""
+    from ..geo import GeoPoint
+    from ..geo.distance import offset
+
+    north = offset(GeoPoint(*CENTRE), 0 if y >= 0 else 180, abs(y))
+    there = offset(north, 90 if x >= 0 else 270, abs(x))
+    return there.lat, there.lon
+
+
+def _locate(rng: random.Random, answers: dict, channel: str) -> None:
+    """Where the shop is (on its street), how the merchant gave it, and whether it agreed to be
+    listed. Online answers carry a phone fix with its accuracy; on paper some give none."""
+    road = answers["outlet_address"].rstrip("0123456789号號０１２３４５６７８９ ")
+    road = next((name for name in STREETS if road.startswith(name)), "光明巷")
+    low, high = 0.0, 1.0
+    if answers["outlet_type"] in CORNERS:
+        road, low, high = CORNERS[answers["outlet_type"]]
+        answers["outlet_address"] = f"{road}{rng.randint(1, 40)}号"
+    (x1, y1), (x2, y2) = STREETS[road]
+    t = rng.uniform(low, high)
+    x, y = x1 + (x2 - x1) * t + rng.uniform(-25, 25), y1 + (y2 - y1) * t + rng.uniform(-25, 25)
+    lat, lon = ground_point(x, y)
+    if channel == "qr":
+        answers["outlet_location"] = f"{lat:.7f} {lon:.7f} 0 {rng.choice([4, 6, 8, 12, 18, 30])}"
+    elif rng.random() < 0.6:
+        answers["outlet_location"] = f"{lat:.7f} {lon:.7f}"  # typed from the map by the assessor
+    answers["public_listing"] = "yes" if rng.random() < 0.75 else "no"
+
+
 def generate(count: int = 118, seed: int = 20261127) -> list[tuple[str, dict]]:
     """``count`` distinct outlets plus two repeat answers, as (channel, answers) pairs; about
     one in five on paper."""
@@ -135,4 +186,7 @@ def generate(count: int = 118, seed: int = 20261127) -> list[tuple[str, dict]]:
     # A second phone in the same shop, with other brackets and spacing.
     second = next(a for ch, a in out if a["outlet_type"] == "breakfast")
     out.append(("qr", dict(second, outlet_name=second["outlet_name"].replace("（", " (").replace("）", ") "))))
+    places = random.Random(seed + 1)  # its own stream: the other answers stay as they were
+    for channel, answers in out:
+        _locate(places, answers, channel)
     return out

@@ -4,7 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (Alembic's
 autogenerate and the test fixtures rely on that).
 """
 from .audit import AuditEntry
-from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate
+from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate, CommunityPoint
 from .campaign import Campaign, CampaignStatus
 from .draft import AnswerDraft
 from .evaluation import Evaluation, EvaluationState, IndicatorEntry, InventoryItem, RulesSnapshot
@@ -20,7 +20,7 @@ from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
     "AnswerDraft", "AnswerTally", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
-    "Community", "CommunityCreate", "Evaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
+    "Community", "CommunityCreate", "CommunityPoint", "Evaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
     "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
     "Outlet", "OutletSource", "OutletStatus",
 ]

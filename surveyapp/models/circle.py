@@ -70,3 +70,20 @@ class CircleAccess(SQLModel, table=True):
 
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
     circle_id: int = Field(foreign_key="circle.id", primary_key=True, ondelete="CASCADE")
+
+
+class CommunityPoint(SQLModel, table=True):
+    """A representative point of a community (社区代表点): its centre, or one of its residential
+    blocks when it has several. On **WGS-84** (degrees). The 15-minute coverage is measured
+    from these points."""
+
+    __tablename__ = "community_point"
+
+    id: int | None = Field(default=None, primary_key=True)
+    circle_id: int = Field(foreign_key="circle.id", index=True, ondelete="CASCADE")
+    community_id: int = Field(foreign_key="community.id", index=True, ondelete="CASCADE")
+    #: e.g. "3号院" for a block; empty for the community's single point.
+    label: str = Field(default="", max_length=100)
+    latitude: float
+    longitude: float
+    created_at: datetime = Field(default_factory=utcnow)

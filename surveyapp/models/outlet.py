@@ -63,6 +63,15 @@ class Outlet(SQLModel, table=True):
     promotion_events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     difficulties: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     support_wanted: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: The merchant agreed to be listed on the circle's public page (None: not asked / no answer).
+    public_listing: bool | None = None
+    #: Where the outlet is, on **WGS-84** (degrees); None until a merchant or the assessor sets it.
+    latitude: float | None = None
+    longitude: float | None = None
+    #: Metres, as the phone reported it (None for a pin placed by hand).
+    location_accuracy: float | None = None
+    #: ``merchant`` (from the questionnaire) or ``assessor`` (set or moved on the outlets page).
+    location_source: str = Field(default="", max_length=16)
     status: str = Field(default=OutletStatus.open.value, max_length=16)
     source: str = Field(default=OutletSource.merchant.value, max_length=16)
     #: Ids of the merchant responses that fed this outlet, oldest first.
@@ -80,6 +89,10 @@ class Outlet(SQLModel, table=True):
         """Whether the evaluation's facts count this outlet: open and not awaiting a merge."""
         return self.status == OutletStatus.open.value and self.possible_duplicate_of is None
 
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
     def attributes(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in OUTLET_ATTRIBUTES}
 
@@ -89,5 +102,7 @@ OUTLET_ATTRIBUTES = (
     "type_code", "floor_area", "chain", "brand", "is_24h", "opening_hour", "closing_hour", "addon_services",
     "sells_breakfast", "breakfast_varieties", "home_delivery", "instant_retail", "repair_categories",
     "market_facilities", "qr_payment", "accepts_cash", "listed_on_platform", "honest_pledge", "promotion_events",
-    "difficulties", "support_wanted",
+    "difficulties", "support_wanted", "public_listing",
 )
+#: The location columns (kept apart: a newer answer without a location keeps the old one).
+LOCATION_FIELDS = ("latitude", "longitude", "location_accuracy", "location_source")

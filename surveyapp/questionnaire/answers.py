@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..geo.points import GeoPointError, parse_geopoint
 from .expressions import MULTI_SEPARATORS
 from .model import Question, Questionnaire
 
@@ -102,6 +103,8 @@ def validate_answers(
 def _is_empty(value: Any) -> bool:
     if value is None:
         return True
+    if isinstance(value, dict):  # a geopoint
+        return not value
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, (list, tuple)):
@@ -126,7 +129,18 @@ def _parse(question: Question, value: Any, communities: Sequence[str]) -> tuple[
         return _parse_decimal(question, value)
     if qtype == "time":
         return parse_time(value)
+    if qtype == "geopoint":
+        return _parse_geopoint(value)
     return _parse_text(question, value)
+
+
+def _parse_geopoint(value: Any) -> tuple[Any, str | None]:
+    """A location, stored as ``{"lat", "lon", "accuracy"}`` on WGS-84 (accuracy in metres, null
+    when the point was placed by hand or typed)."""
+    try:
+        return parse_geopoint(value).to_json(), None
+    except GeoPointError as exc:
+        return None, str(exc)
 
 
 def parse_time(value: Any) -> tuple[str | None, str | None]:

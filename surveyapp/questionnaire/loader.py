@@ -41,6 +41,8 @@ KEYS_BY_TYPE = {
     "decimal": _COMMON | _ANSWER | {"min", "max"},
     "text": _COMMON | _ANSWER | {"max_length"},
     "time": _COMMON | _ANSWER,
+    # A location (WGS-84): only whether it must be given; it feeds no indicator or expression.
+    "geopoint": _COMMON | {"required"},
 }
 QUESTION_KEYS = set().union(*KEYS_BY_TYPE.values())
 CATALOGUE_GROUPS = ("basic", "quality", "all")
@@ -314,3 +316,5 @@ class _Builder:
                 raise q.error(key, f"refers to unknown question '{ref}'")
             if target.type == "note":
                 raise q.error(key, f"refers to '{ref}', a note that has no answer")
+            if target.type == "geopoint":
+                raise q.error(key, f"refers to '{ref}', a geopoint (a location cannot be compared)")

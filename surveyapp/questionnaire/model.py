@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .expressions import Expression
 
-QUESTION_TYPES = ("select_one", "select_multiple", "likert5", "integer", "decimal", "text", "note", "time")
+QUESTION_TYPES = ("select_one", "select_multiple", "likert5", "integer", "decimal", "text", "note", "time", "geopoint")
 SELECT_TYPES = ("select_one", "select_multiple", "likert5")
 
 #: Who answers a questionnaire. ``resident`` surveys are the satisfaction survey of the

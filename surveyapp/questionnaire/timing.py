@@ -12,7 +12,7 @@ import math
 
 SECONDS_BY_TYPE = {
     "note": 3, "likert5": 5, "select_one": 5, "select_multiple": 8,
-    "integer": 8, "decimal": 8, "time": 8, "text": 10,
+    "integer": 8, "decimal": 8, "time": 8, "text": 10, "geopoint": 15,
 }
 #: A required text is written, not skipped.
 REQUIRED_TEXT_SECONDS = 20

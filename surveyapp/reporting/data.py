@@ -6,6 +6,7 @@ import json
 
 from sqlmodel import Session, select
 
+from ..locations.queries import circle_coverage, coverage_document
 from ..merchants.queries import report_summary
 from ..models import Campaign, Circle, Evaluation
 from ..results.service import summary_for
@@ -33,6 +34,9 @@ def report_data(session: Session, campaign: Campaign, evaluation: Evaluation | N
     merchants = report_summary(session, circle.id)
     if merchants is not None:  # only circles with an outlet inventory: other reports' data stay as they were
         data["merchants"] = merchants
+    coverage = circle_coverage(session, circle.id, evaluation=evaluation)
+    if coverage is not None and coverage["has_points"]:  # likewise: only circles with community points
+        data["walk_coverage"] = coverage_document(coverage)
     return data
 
 

@@ -32,7 +32,7 @@ def render(kind: str, data: dict, *, report_number: str, issued_on: date, assess
         evaluation = data["evaluation"] if kind == "evaluation_report" else None
         return reports.campaign_report(summary, evaluation=evaluation, questionnaire_title=data["questionnaire_title"],
                                        evaluation_round=evaluation["evaluation"]["round"] if evaluation else None,
-                                       merchants=data.get("merchants"), **common)
+                                       merchants=data.get("merchants"), walk_coverage=data.get("walk_coverage"), **common)
     if kind == "summary_sheet_pdf":
         return reports.summary_sheet_pdf(summary, questionnaire_title=data["questionnaire_title"], **common)
     if kind == "summary_sheet_xlsx":
