@@ -13,8 +13,6 @@ from ..geo import DATUMS, GeoPointError, from_display, parse_geopoint
 #: own fields (``csrf_token``, ``step``, ``nav`` ...).
 FIELD_PREFIX = "q_"
 
-from ..geo import DATUMS, GeoPointError, from_display, parse_geopoint
-
 
 def field_name(question) -> str:
     return FIELD_PREFIX + question.name
@@ -61,40 +59,6 @@ class Text(QuestionType):
 
     def template_for(self, question) -> str:
         return "collect/_text.html" if question.single_line else "collect/_textarea.html"
-
-
-class GeopointField(StringField):
-    """The location as XLSForm text (``"lat lon [altitude [accuracy]]"``), plus the datum of the
-    map a pin was placed on (``<name>_datum``: ``wgs84``, the default, or ``gcj02``)."""
-
-    def process(self, formdata, data=None, extra_filters=None):
-        super().process(formdata, data, extra_filters)
-        self.datum = "wgs84"
-        if formdata is not None and formdata.get(self.name + "_datum") in DATUMS:
-            self.datum = formdata.get(self.name + "_datum")
-
-
-class Geopoint(QuestionType):
-    """使用当前位置 (the browser's geolocation, with its accuracy) or a pin on a map; the text
-    box under the buttons shows the result and takes a typed coordinate when neither works.
-    What reaches the validator is always WGS-84: a pin placed on GCJ-02 tiles is converted here."""
-
-    template = "collect/_geopoint.html"
-
-    def build_field(self, question, choices):
-        return GeopointField(question.label)
-
-    def raw_value(self, field):
-        value = (field.data or "").strip()
-        if not value:
-            return None
-        if getattr(field, "datum", "wgs84") != "wgs84":
-            try:
-                point = parse_geopoint(value)
-            except GeoPointError:
-                return value  # the validator words the problem
-            return from_display(point.lat, point.lon, field.datum, point.accuracy).text()
-        return value
 
 
 class Geopoint(QuestionType):
