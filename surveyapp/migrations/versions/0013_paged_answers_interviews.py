@@ -4,7 +4,7 @@ Written by hand. Existing device answers take slot 1 (the old rule allowed one p
 existing campaigns keep one answer per device (answers_per_device = 1), new ones default to 3.
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0015
 Create Date: 2026-12-03
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlmodel
 
 
 revision = '0013'
-down_revision = '0007'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
