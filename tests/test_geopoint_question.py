@@ -94,7 +94,8 @@ def merchant_campaign(db):
 
 def _post(client, campaign, **fields):
     page = client.get(f"/s/{campaign.token}/answer").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(page), "q_outlet_name": "好邻居", "q_outlet_address": "幸福路1号",
+    # "js": a browser running the page's script (follow-ups shown at once, as the widget needs)
+    data = {"csrf_token": csrf_token(page), "js": "1", "q_outlet_name": "好邻居", "q_outlet_address": "幸福路1号",
             "q_outlet_type": "convenience_store", "q_is_chain": "no", "q_open_24h": "yes", "q_qr_payment": "yes",
             **fields}
     return page, client.post(f"/s/{campaign.token}/answer", data=data)
