@@ -35,7 +35,8 @@ SECTION_LABELS = {"about": "基本情况", "overall": "总体满意度", "busine
                   "service_detail": "服务细项满意度", "needs": "便利服务与居民需求"}
 TYPE_LABELS = {"select_one": "单选题", "select_multiple": "多选题", "likert5": "五级满意度题",
                "integer": "数字题（分钟）"}
-CHANNEL_LABELS = {"qr": "扫码在线填写", "paper": "纸质问卷（评价机构录入）", "web": "网页填写"}
+CHANNEL_LABELS = {"qr": "扫码在线填写", "paper": "纸质问卷（评价机构录入）", "web": "网页填写",
+                  "interview": "入户或街头面访（访员代填）"}
 CI_METHOD_LABELS = {
     "wilson-fpc": "威尔逊得分区间，按有限总体校正后的有效样本量计算",
     "wilson-kish-fpc": "威尔逊得分区间，按基什有效样本量及有限总体校正计算",
@@ -426,6 +427,9 @@ def _method(summary: Mapping[str, Any], questionnaire_title: str | None, rules_t
     median = _num(quality.get("median_seconds"))
     cutoff = _num(quality.get("too_fast_cutoff_seconds"))
     patterns = summary.get("patterns") or {}
+    sample = summary.get("sample") or {}
+    extra = _num(sample.get("household_extra")) or 0
+    without = sample.get("without_household_extra") or {}
     return {
         "questionnaire": campaign.get("questionnaire"),
         "title": questionnaire_title,
@@ -434,6 +438,8 @@ def _method(summary: Mapping[str, Any], questionnaire_title: str | None, rules_t
         "opens": chinese_date(_local_date(campaign.get("opens_at"))) if campaign.get("opens_at") else "—",
         "closes": chinese_date(_local_date(campaign.get("closes_at"))) if campaign.get("closes_at") else "未设截止日期",
         "channels": _channels(summary),
+        "household_extra": {"count": count_text(extra), "valid_without": count_text(without.get("valid")),
+                            "met_without": bool(without.get("met"))} if extra else None,
         "ci_method": ci,
         "median_seconds": None if median is None else f"{median:.0f}",
         "cutoff_seconds": None if cutoff is None else f"{cutoff:.0f}",

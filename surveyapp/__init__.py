@@ -43,6 +43,7 @@ def create_app(config: dict | None = None):
     from .collect import init_app as init_collect
     from .community import init_app as init_community
     from .evaluation import init_app as init_evaluation
+    from .interview import init_app as init_interview
     from .merchants import init_app as init_merchants
     from .locations import init_app as init_locations
     from .circlepage import init_app as init_circlepage
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None):
     init_results(app)
     init_api(app)
     init_evaluation(app)
+    init_interview(app)
     init_merchants(app)
     init_locations(app)
     init_circlepage(app)

@@ -22,7 +22,9 @@ DEFAULTS = {
     "DEFAULT_RULES": "national",
     "QR_DIR": None,  # None: <instance>/qr
     "RATELIMIT_STORAGE_URI": "memory://",  # redis://127.0.0.1:6379/0 beyond one process
-    "SUBMIT_RATE_LIMIT": "20 per minute;300 per hour",
+    # Per address, every post of the answer form: a paged answer is about six posts (one per
+    # step), and a street desk's Wi-Fi puts many phones behind one address.
+    "SUBMIT_RATE_LIMIT": "60 per minute;1500 per hour",
     "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "TIMEZONE": "Asia/Shanghai",  # dates and times are shown in this zone
     "TOO_FAST_FRACTION": "1/3",  # online answers faster than this share of the median are excluded

@@ -1,6 +1,7 @@
 """Arranging data for tests through the same operations the app uses."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,6 +48,33 @@ def complete_round(db, evaluation, reason: str = "测试：本生活圈不适用
             save_facts(db, evaluation, rules, key, {}, note=reason, not_applicable=True)
     confirm_open_campaign(db, evaluation, True)
     return evaluation
+
+
+STEP_PATTERN = re.compile(r'name="step" value="(\d+)"')
+KEY_PATTERN = re.compile(r'name="submission_key" value="([^"]+)"')
+
+
+def form_fields(html: str) -> dict:
+    """The hidden fields a step page carries (csrf token, submission key, step)."""
+    from .conftest import csrf_token
+
+    return {"csrf_token": csrf_token(html), "submission_key": KEY_PATTERN.search(html).group(1),
+            "step": STEP_PATTERN.search(html).group(1), "js": "1"}
+
+
+def answer_in_steps(client, url: str, answers: dict, max_steps: int = 12):
+    """Fill in a paged questionnaire as a browser with JavaScript would: on every step post
+    ``answers`` (each step takes its own questions) and press 下一步, until the last step is
+    submitted or a step is refused. Returns the last response (a page to fix, or the redirect
+    to the thank-you page) and the hidden fields of the last page shown."""
+    page = client.get(url)
+    for _ in range(max_steps):
+        fields = form_fields(page.get_data(as_text=True))
+        response = client.post(url, data={**answers, **fields, "nav": "next"})
+        if response.status_code != 303 or "step=" not in response.headers["Location"]:
+            return response, fields
+        page = client.get(response.headers["Location"])
+    raise AssertionError("the questionnaire did not end")
 
 
 MERCHANT = PROJECT_QUESTIONNAIRES / "merchant.yaml"

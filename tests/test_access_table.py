@@ -2,13 +2,15 @@
 
 ``test_every_endpoint_is_in_the_table`` fails for a page added without an entry (and for an
 entry whose page is gone). ``test_walk_every_endpoint_as_every_role`` requests every endpoint
-(GET and POST) as anonymous, officer, assessor and admin, with the ids of the officer's and
-assessor's own circle and of another circle, and compares what happens with the table:
+(GET and POST) as anonymous, officer, assessor, admin and interviewer, with the ids of the
+officer's, assessor's and interviewer's own circle and of another circle, and compares what
+happens with the table:
 
 - a role the table does not list: anonymous visitors are sent to sign in (401 on the API),
   signed-in users get 404;
 - a listed role: the page answers (anything but 401/403/404 or a server error), except that
-  officers and assessors asking for another circle's objects get 404; admins see every circle.
+  officers, assessors and interviewers asking for another circle's objects get 404; admins
+  see every circle.
 
 A new endpoint whose URL takes a parameter the walk has no sample for fails with a message
 saying which sample to add below.
@@ -135,7 +137,7 @@ def test_walk_every_endpoint_as_every_role(access_app, db):
         roles = ACCESS_TABLE[rule.endpoint]
         scoped = any(name in OBJECT_PARAMS for name in rule.arguments)
         for method in sorted(rule.methods & {"GET", "POST"}):
-            for role in ("anonymous", "officer", "assessor", "admin"):
+            for role in ("anonymous", "officer", "assessor", "admin", "interviewer"):
                 for scope in (("own", "other") if scoped and role != ANONYMOUS else ("own",)):
                     url = walker.url(rule, scope)
                     response = walker.client(role).open(url, method=method)
@@ -149,6 +151,15 @@ def test_walk_every_endpoint_as_every_role(access_app, db):
             walker.clients.clear()
     assert not failures, "\n".join(failures)
     assert checked > 5 * len(ACCESS_TABLE)
+
+
+def test_interviewers_only_take_answers():
+    """An interviewer reaches the public pages, signing out and 访员模式, nothing else: no
+    figure, no other answer, no list."""
+    from surveyapp.auth.access_table import INTERVIEWER
+
+    reachable = {e for e, roles in ACCESS_TABLE.items() if INTERVIEWER in roles and roles != PUBLIC}
+    assert reachable == {"auth.logout", "interview.index", "interview.answer", "interview.saved"}
 
 
 def test_officers_never_reach_individual_responses_or_the_assessors_work():

@@ -21,6 +21,8 @@ from .world import PASSWORDS, build_world, signed_in
 #: POST endpoints that are not staff writes.
 EXEMPT = {
     "collect.answer": "residents and merchants answer anonymously; their answers are survey data, not staff writes",
+    "interview.answer": "an interviewer's answers are survey answers (channel interview, the interviewer stored on "
+                        "the response), not staff writes",
 }
 
 
@@ -55,6 +57,8 @@ WRITES = {
     "auth.login": ("anonymous", lambda db, ids, users: (
         "/staff/login", {"username": users["assessor"].username, "password": "assessor-pass-1"}), "auth.login"),
     "auth.logout": ("assessor", lambda db, ids, users: ("/staff/logout", {}), "auth.logout"),
+    "campaigns.device_rule": ("assessor", lambda db, ids, users: (
+        f"/staff/campaigns/{ids['campaign_id']}/device-rule", {"answers_per_device": "1"}), "campaign.device_rule"),
     "community.demand": ("officer", lambda db, ids, users: (
         f"/community/circles/{ids['circle_id']}/demands/laundry", {"reason": "附近已有两家"}), "demand.decline"),
     "community.triage": ("officer", lambda db, ids, users: (

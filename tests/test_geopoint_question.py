@@ -78,7 +78,7 @@ def test_merchant_questionnaire_asks_location_and_consent():
     q = load_questionnaire(PROJECT_QUESTIONNAIRES / "merchant.yaml")
     assert q.question("outlet_location").type == "geopoint" and not q.question("outlet_location").required
     assert [c.name for c in q.question("public_listing").choices] == ["yes", "no"]
-    assert q.version == "2026.2"
+    assert q.version == "2026.3"
 
 
 def test_format_documentation_describes_geopoint():
@@ -94,7 +94,8 @@ def merchant_campaign(db):
 
 def _post(client, campaign, **fields):
     page = client.get(f"/s/{campaign.token}/answer").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(page), "q_outlet_name": "好邻居", "q_outlet_address": "幸福路1号",
+    # "js": a browser running the page's script (follow-ups shown at once, as the widget needs)
+    data = {"csrf_token": csrf_token(page), "js": "1", "q_outlet_name": "好邻居", "q_outlet_address": "幸福路1号",
             "q_outlet_type": "convenience_store", "q_is_chain": "no", "q_open_24h": "yes", "q_qr_payment": "yes",
             **fields}
     return page, client.post(f"/s/{campaign.token}/answer", data=data)
@@ -104,7 +105,7 @@ def test_phone_form_shows_the_widget_and_stores_a_gps_fix(client, db, merchant_c
     page, response = _post(client, merchant_campaign, q_outlet_location="39.9042 116.4074 0 8",
                            q_outlet_location_datum="wgs84")
     assert "使用当前位置" in page and "在地图上选点" in page and "geopoint.js" in page
-    assert response.status_code == 302
+    assert response.status_code == 303
     [row] = db.exec(select(Response)).all()
     assert row.answers["outlet_location"] == {"lat": 39.9042, "lon": 116.4074, "accuracy": 8.0}
 
@@ -113,7 +114,7 @@ def test_a_pin_on_gcj02_tiles_is_stored_as_wgs84(client, db, merchant_campaign):
     lat, lon = wgs84_to_gcj02(39.9042, 116.4074)
     _page, response = _post(client, merchant_campaign, q_outlet_location=f"{lat:.7f} {lon:.7f}",
                             q_outlet_location_datum="gcj02")
-    assert response.status_code == 302
+    assert response.status_code == 303
     [row] = db.exec(select(Response)).all()
     stored = row.answers["outlet_location"]
     assert stored["accuracy"] is None

@@ -10,12 +10,12 @@ from surveyapp.auth.users import create_user, grant_circle
 from surveyapp.evaluation.operations import open_evaluation
 from surveyapp.evaluation.registry import current_rules
 from surveyapp.merchants.queries import outlets_of
-from surveyapp.models import IndicatorEntry, InventoryItem, Outlet
+from surveyapp.models import IndicatorEntry, InventoryItem, Outlet, Response
 from surveyapp.questionnaire import load_questionnaire, validate_answers
 from surveyapp.responses.operations import NewResponse, record_many
 
 from .conftest import csrf_token
-from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
+from .helpers import answer_in_steps, PROJECT_QUESTIONNAIRES, make_campaign, make_circle
 from .test_auth import login
 
 MERCHANT = PROJECT_QUESTIONNAIRES / "merchant.yaml"
@@ -68,21 +68,36 @@ SHOPS = [
 def test_merchant_questionnaire_through_the_qr_link(client, db, circle, campaign):
     notice = client.get(f"/s/{campaign.token}").get_data(as_text=True)
     assert "商户调查" in notice and "门店名称和地址" in notice and "不问您个人的姓名" in notice
-    page = client.get(f"/s/{campaign.token}/answer").get_data(as_text=True)
-    assert "门店名称" in page and "便利店" in page and "农残快速检测" in page
-    data = {"csrf_token": csrf_token(page), "q_outlet_name": "好邻居便利店", "q_outlet_address": "幸福路1号",
+    url = f"/s/{campaign.token}/answer"
+    page = client.get(url).get_data(as_text=True)
+    assert "门店名称" in page and "便利店" in page and 'type="text" class="line" name="q_outlet_name"' in page
+    data = {"q_outlet_name": "好邻居便利店", "q_outlet_address": "幸福路1号",
             "q_outlet_type": "convenience_store", "q_is_chain": "yes", "q_open_24h": "maybe", "q_qr_payment": "yes"}
-    bad = client.post(f"/s/{campaign.token}/answer", data=data)
-    assert bad.status_code == 422 and "好邻居便利店" in bad.get_data(as_text=True)  # kept as typed
+    bad, _ = answer_in_steps(client, url, data)
+    assert bad.status_code == 422 and "请从选项中选择" in bad.get_data(as_text=True)  # the hours step
     assert db.exec(select(Outlet)).all() == []
+    assert "好邻居便利店" in client.get(url + "?step=0").get_data(as_text=True)  # kept as typed
     data["q_open_24h"] = "yes"
     data["q_addon_services"] = ["parcel", "top_up"]
-    ok = client.post(f"/s/{campaign.token}/answer", data=data)
-    assert ok.status_code in (302, 303)
+    ok, fields = answer_in_steps(client, url, data)
+    assert ok.status_code == 303 and ok.headers["Location"].endswith("/thanks")
     [outlet] = outlets_of(db, circle.id)
     assert outlet.is_24h and outlet.addon_services == ["parcel", "top_up"]
-    again = client.post(f"/s/{campaign.token}/answer", data={**data, "csrf_token": csrf_token(page)})
-    assert len(outlets_of(db, circle.id)) == 1 and again.status_code != 500  # one answer per phone
+    again = client.post(url, data={**data, **fields})  # a double tap on 提交
+    assert again.status_code == 303 and len(outlets_of(db, circle.id)) == 1
+
+
+def test_merchant_hours_take_a_time_as_typed(client, db, circle, campaign):
+    url = f"/s/{campaign.token}/answer"
+    data = {"q_outlet_name": "张记早餐", "q_outlet_address": "新桥路3号", "q_outlet_type": "breakfast",
+            "q_is_chain": "no", "q_open_24h": "no", "q_opening_hour": "6:30", "q_closing_hour": "下午2点",
+            "q_qr_payment": "yes"}
+    ok, _ = answer_in_steps(client, url, data)
+    assert ok.status_code == 303
+    [response] = db.exec(select(Response).where(Response.campaign_id == campaign.id)).all()
+    assert response.answers["opening_hour"] == "06:30" and response.answers["closing_hour"] == "14:00"
+    [outlet] = outlets_of(db, circle.id)
+    assert (outlet.opening_hour, outlet.closing_hour) == (6, 14)
 
 
 def test_outlet_pages_require_access(client, db, circle, campaign, assessor):

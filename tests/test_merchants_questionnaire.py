@@ -10,6 +10,7 @@ from surveyapp.merchants.queries import merchant_campaigns, outlets_of, pending_
 from surveyapp.models import Response
 from surveyapp.questionnaire import load_questionnaire, validate_answers
 from surveyapp.questionnaire.answers import visible_questions
+from surveyapp.questionnaire.timing import estimated_minutes
 
 from .helpers import PROJECT_QUESTIONNAIRES
 
@@ -31,7 +32,7 @@ def shown(questionnaire, answers):
 
 
 def test_the_file_loads_with_the_catalogue_and_names_the_outlet_builder_reads(questionnaire):
-    assert questionnaire.name == "merchant" and questionnaire.estimated_minutes <= 5
+    assert questionnaire.name == "merchant" and estimated_minutes(questionnaire) <= 5
     codes = {c.name for c in questionnaire.question("outlet_type").choices_for(())}
     assert {"convenience_store", "breakfast", "wet_market", "repair", "coffee_tea"} <= codes
     for name in ("outlet_name", "outlet_address", "outlet_type", "floor_area", "is_chain", "brand", "open_24h",
@@ -75,7 +76,7 @@ def test_answers_are_checked(questionnaire):
     clean, errors = validate_answers(questionnaire, base("convenience_store", addon_services="parcel none",
                                                          floor_area="0", opening_hour="25"))
     assert errors == {"addon_services": "选了“都没有”，就不要再选其他项", "floor_area": "请填写1到100000之间的平方米数",
-                      "opening_hour": "请填写0到23之间的整点"}
+                      "opening_hour": "请填写时间，比如 6:30 或 18:00"}
     clean, errors = validate_answers(questionnaire, base("repair", repair_categories="shoes、keys",
                                                          addon_services="parcel", floor_area="２０"))
     assert errors == {} and clean["repair_categories"] == ["shoes", "keys"] and clean["floor_area"] == 20

@@ -99,18 +99,18 @@ def test_multi_select_list_deduplicated_in_choice_order():
 
 def test_numbers():
     _, errors = check(base(floors="三楼", spend="abc"))
-    assert errors == {"floors": "请填写整数", "spend": "请填写数字"}
+    assert errors == {"floors": "请填写一个数字，比如 10", "spend": "请填写一个数字，比如 10 或 2.5"}
     _, errors = check(base(floors="2.5", spend="nan"))
-    assert errors == {"floors": "请填写整数", "spend": "请填写数字"}
+    assert errors == {"floors": "请填写一个数字，比如 10", "spend": "请填写一个数字，比如 10 或 2.5"}
     clean, errors = check(base(floors=7, spend=2))
     assert errors == {} and clean["floors"] == 7 and clean["spend"] == 2.0
 
 
 @pytest.mark.parametrize("value, error", [
-    ("-1", "请填写 0 到 17 之间的数"),
+    ("-1", "请填写 0 到 17 之间的数字"),
     ("0", None),
     ("17", None),
-    ("18", "请填写 0 到 17 之间的数"),
+    ("18", "请填写 0 到 17 之间的数字"),
 ])
 def test_min_max_boundaries(value, error):
     clean, errors = check(base(has_child="yes", child_age=value))
@@ -120,9 +120,9 @@ def test_min_max_boundaries(value, error):
 
 @pytest.mark.parametrize("question, value, error", [
     ("spend", "0.5", None),
-    ("spend", "0.49", "请填写不小于 0.5 的数"),
+    ("spend", "0.49", "请填写不小于 0.5 的数字"),
     ("floors", "30", None),
-    ("floors", "31", "请填写不大于 30 的数"),
+    ("floors", "31", "请填写不大于 30 的数字"),
     ("floors", "-5", None),
 ])
 def test_one_sided_bounds(question, value, error):
@@ -142,16 +142,16 @@ def test_constraint_message_replaces_the_bounds_message(tmp_path):
     _, errors = validate_answers(q, {"walk_market_minutes": "121"}, ["甲社区"])
     assert errors["walk_market_minutes"] == "请填写0到120之间的分钟数"
     _, errors = validate_answers(q, {"walk_market_minutes": "走5分钟"}, ["甲社区"])
-    assert errors["walk_market_minutes"] == "请填写整数"
+    assert errors["walk_market_minutes"] == "请填写一个数字，比如 10"
 
 
 def test_text_too_long():
     _, errors = check(base(comment="字" * 501))
-    assert errors == {"comment": "文字太长，请不超过500字"}
+    assert errors == {"comment": "写得有点长，请删减到 500 字以内"}
     clean, errors = check(base(comment="字" * 500))
     assert errors == {} and len(clean["comment"]) == 500
     _, errors = check(base(has_child="yes", child_age="10", child_school="一" * 11))
-    assert errors == {"child_school": "文字太长，请不超过10字"}
+    assert errors == {"child_school": "写得有点长，请删减到 10 字以内"}
 
 
 def test_hidden_answers_are_dropped():

@@ -9,6 +9,7 @@ import pytest
 
 from surveyapp.questionnaire import load_catalogue, load_questionnaire, validate_answers, visible_questions
 from surveyapp.questionnaire.catalogue import default_catalogue_path
+from surveyapp.questionnaire.timing import estimated_minutes
 
 ROOT = Path(__file__).resolve().parents[1]
 RESIDENT = ROOT / "questionnaires" / "resident.yaml"
@@ -60,12 +61,13 @@ def test_quality_types(catalogue):
 
 def test_resident_header(resident):
     assert resident.name == "resident"
-    assert resident.version == "2026.1"
+    assert resident.version == "2026.2" and resident.style == "pages"
     assert resident.content_hash == hashlib.sha256(RESIDENT.read_bytes()).hexdigest()
     assert CJK.search(resident.title)
-    assert 3 <= resident.estimated_minutes <= 5
+    assert 3 <= estimated_minutes(resident) <= 5  # counted from the items, not typed
+    assert resident.estimated_minutes is None and "分钟" not in resident.notice
     notice = resident.notice
-    for word in ["匿名", "第三方评价机构", "商务主管部门", "3年", "删除", "3分钟"]:
+    for word in ["匿名", "第三方评价机构", "商务主管部门", "3年", "删除"]:
         assert word in notice, word
     assert resident.catalogue is not None and resident.catalogue.name == "national"
 

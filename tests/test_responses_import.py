@@ -243,12 +243,12 @@ BAD_CELLS = [
     ("business_overall", "7", "请从选项中选择"),
     ("community", "南社区", "请从选项中选择"),
     ("walk_market_minutes", "150", "请填写0到120之间的分钟数"),
-    ("walk_store_minutes", "十分钟", "请填写整数"),
+    ("walk_store_minutes", "十分钟", "请填写一个数字，比如 10"),
     ("age_band", "a60_69 a70_plus", "请只选一项"),
     ("business_overall", "4、5", "请只选一项"),
     ("digital_services", "none qr_pay", "选了“都没用过”，就不要再选其他项"),
     ("missing_types", "breakfast nightclub", "请从选项中选择"),
-    ("suggestion", "长" * 501, "文字太长，请不超过500字"),
+    ("suggestion", "长" * 501, "写得有点长，请删减到 500 字以内"),
 ]
 
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from surveyapp.models import AnswerTally, Response, ResponseReview
 from surveyapp.questionnaire import load_questionnaire
 from surveyapp.responses import tallies
-from surveyapp.responses.operations import (AlreadyAnswered, NewResponse, ReviewError, exclude_response,
+from surveyapp.responses.operations import (AlreadyAnswered, AlreadyStored, NewResponse, ReviewError, exclude_response,
                                             rebuild_tallies, record_many, record_response, restore_response)
 
 from .helpers import APP_QUESTIONNAIRES, make_campaign, make_circle
@@ -50,12 +50,32 @@ def test_a_response_adds_its_answers_to_the_tallies(db, campaign, questionnaire)
     assert counts[("__response__", "", "", "", -1)] == 1  # no start time: exempt from the speed rule
 
 
-def test_same_device_twice_is_refused_and_nothing_counted_twice(db, campaign, questionnaire):
-    new = NewResponse(answers={"community": "东社区", "age_band": "a60", "business_overall": "5"}, device_hash="d1")
+def test_same_device_slot_twice_is_refused_and_nothing_counted_twice(db, campaign, questionnaire):
+    new = NewResponse(answers={"community": "东社区", "age_band": "a60", "business_overall": "5"}, device_hash="d1",
+                      device_slot=1)
     record_response(db, campaign, questionnaire, new)
     with pytest.raises(AlreadyAnswered):
         record_response(db, campaign, questionnaire, NewResponse(**{**new.__dict__}))
     assert stored_tallies(db, campaign)[("__response__", "", "", "", -1)] == 1
+
+
+def test_the_same_form_twice_is_stored_once(db, campaign, questionnaire):
+    new = NewResponse(answers={"community": "东社区", "age_band": "a60", "business_overall": "5"}, device_hash="d1",
+                      device_slot=1, submission_key="k" * 24)
+    first = record_response(db, campaign, questionnaire, new)
+    with pytest.raises(AlreadyStored) as refused:
+        record_response(db, campaign, questionnaire, NewResponse(**{**new.__dict__, "device_slot": 2}))
+    assert refused.value.response_id == first.id
+    assert stored_tallies(db, campaign)[("__response__", "", "", "", -1)] == 1
+
+
+def test_a_family_members_answer_is_flagged_and_counted(db, campaign, questionnaire):
+    answers = {"community": "东社区", "age_band": "a60", "business_overall": "5"}
+    for slot in (1, 2):
+        record_response(db, campaign, questionnaire, NewResponse(answers=answers, device_hash="d1", device_slot=slot))
+    counts = stored_tallies(db, campaign)
+    assert counts[("__response__", "", "", "", -1)] == 2
+    assert counts[("__flag__", "household_extra", "", "", -1)] == 1
 
 
 def test_repeated_paper_serials_are_duplicates_of_the_first(db, campaign, questionnaire):

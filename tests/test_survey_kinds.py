@@ -82,29 +82,44 @@ def test_the_poster_speaks_to_its_respondents(app, db, circle, assessor):
     assert "居民满意度调查" in home and "匿名填写" in home and "店主" not in home
 
 
-def test_a_merchant_answers_for_a_second_shop_from_the_same_phone(app, db, circle, client):
-    campaign = make_campaign(db, circle, MERCHANT)
-    assert client.get(f"/s/{campaign.token}").status_code == 200
-    device = client.get_cookie("sa_device").value
-    record_many(db, campaign, load_questionnaire(MERCHANT), [NewResponse(
-        answers={}, channel=Channel.qr.value, device_hash=device_hash(TEST_SECRET, campaign, device))])
-    already = client.get(f"/s/{campaign.token}").get_data(as_text=True)
-    assert "这台手机已经为一家门店填写过了" in already and "为另一家门店填写" in already
-    assert "家里还有其他人" not in already
-    again = client.get(f"/s/{campaign.token}/another", follow_redirects=True).get_data(as_text=True)
-    assert "已经" not in again and "开始" in again          # the notice again, for the second shop
-    thanks = client.get(f"/s/{campaign.token}/thanks").get_data(as_text=True)
-    assert "谢谢贵店" in thanks and "为另一家门店填写" in thanks
-
-
-def test_a_resident_cannot_answer_twice_from_one_phone(app, db, circle, client):
-    campaign = make_campaign(db, circle, RESIDENT)
+def _answers_from_this_phone(db, client, campaign, path, count):
+    """Store ``count`` answers as given by the phone behind ``client`` (slots 1, 2, ...)."""
     client.get(f"/s/{campaign.token}")
     device = client.get_cookie("sa_device").value
-    record_many(db, campaign, load_questionnaire(RESIDENT), [NewResponse(
-        answers={}, channel=Channel.qr.value, device_hash=device_hash(TEST_SECRET, campaign, device))])
+    record_many(db, campaign, load_questionnaire(path), [NewResponse(
+        answers={}, channel=Channel.qr.value, device_hash=device_hash(TEST_SECRET, campaign, device),
+        device_slot=slot) for slot in range(1, count + 1)])
+
+
+def test_a_merchant_answers_for_a_second_shop_from_the_same_phone(app, db, circle, client):
+    campaign = make_campaign(db, circle, MERCHANT)
+    assert campaign.answers_per_device == KINDS["merchant"].answers_per_device == 5
+    _answers_from_this_phone(db, client, campaign, MERCHANT, 1)
+    thanks = client.get(f"/s/{campaign.token}/thanks").get_data(as_text=True)
+    assert "谢谢贵店" in thanks and "为另一家门店填写" in thanks and "还可以填 4 份" in thanks
+    assert "家人" not in thanks
+    again = client.get(f"/s/{campaign.token}/another", follow_redirects=True).get_data(as_text=True)
+    assert "这是为另一家门店填写的第 2 份" in again and "开始填写" in again  # the notice again, for the second shop
+    assert "家人" not in again and "为另一家门店填写" in again
+
+
+def test_a_merchant_phone_that_used_every_answer_is_told_so_in_shop_words(app, db, circle, client):
+    campaign = make_campaign(db, circle, MERCHANT)
+    _answers_from_this_phone(db, client, campaign, MERCHANT, 5)
+    already = client.get(f"/s/{campaign.token}").get_data(as_text=True)
+    assert "这部手机已经填写过了" in already and "门店" in already and "为 5 家门店填写过" in already
+    assert "家里还有其他人" not in already
+
+
+def test_a_resident_phone_with_one_answer_allowed_cannot_answer_twice(app, db, circle, client):
+    campaign = make_campaign(db, circle, RESIDENT)
+    from surveyapp.campaigns.operations import set_answers_per_device
+
+    with app.test_request_context():
+        set_answers_per_device(db, campaign, 1)
+    _answers_from_this_phone(db, client, campaign, RESIDENT, 1)
     client.get(f"/s/{campaign.token}/another")
     already = client.get(f"/s/{campaign.token}").get_data(as_text=True)
-    assert "您已经填写过这份问卷了" in already and "另一家门店" not in already
+    assert "每部手机只需填写一次" in already and "门店" not in already
     thanks = client.get(f"/s/{campaign.token}/thanks").get_data(as_text=True)
-    assert "提交成功，谢谢您！" in thanks and "门店" not in thanks
+    assert "提交成功，谢谢您！" in thanks and "门店" not in thanks and "为家人再填一份" not in thanks

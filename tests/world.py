@@ -26,7 +26,8 @@ from sqlmodel import select
 
 from .helpers import make_campaign, make_circle, PROJECT_QUESTIONNAIRES
 
-PASSWORDS = {"officer": "officer-pass-1", "assessor": "assessor-pass-1", "admin": "admin-pass-1"}
+PASSWORDS = {"officer": "officer-pass-1", "assessor": "assessor-pass-1", "admin": "admin-pass-1",
+             "interviewer": "interviewer-pass-1"}
 COMMUNITIES = (("东社区", 3000), ("西社区", 2000))
 
 
@@ -41,7 +42,7 @@ class CircleObjects:
 class World:
     own: CircleObjects
     other: CircleObjects
-    users: dict  # role -> User (officer and assessor are granted the own circle only)
+    users: dict  # role -> User (officer, assessor and interviewer are granted the own circle only)
 
 
 def _residents(db, circle, campaign, questionnaire, count=6, seed=1):

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..models import Campaign, Circle, Evaluation
-from .access_table import ACCESS_TABLE, ANONYMOUS, ASSESSOR, ADMIN
+from .access_table import ACCESS_TABLE, ANONYMOUS, ASSESSOR, ADMIN, INTERVIEWER
 from .users import can_see_circle
 
 #: Roles that may see individual responses, enter evaluations and issue reports.
@@ -44,6 +44,8 @@ def evaluation_or_404(evaluation_id: int) -> Evaluation:
 
 def home_endpoint(user) -> str:
     """Where a user lands after signing in."""
+    if user.role == INTERVIEWER:
+        return "interview.index"
     return "campaigns.index" if user.role in ASSESSMENT_ROLES else "community.index"
 
 

@@ -16,6 +16,10 @@ Decisions worth knowing:
   dashboard, evaluations, reports and the outlet list are for assessors and admins.
 - Officers may read the JSON summary of a campaign of their circle: it holds counts and rates
   only (groups under 5 respondents are suppressed), the same figures as their demand list.
+- Interviewers (面访/代填) only take answers: they open an open campaign of a circle granted
+  to them in 访员模式 on a tablet and see nothing else, no figure and no other answer. Their
+  answers are survey answers (channel ``interview``, the interviewer stored on the response),
+  not staff writes. Assessors and admins may interview too.
 """
 from __future__ import annotations
 
@@ -23,12 +27,17 @@ ANONYMOUS = "anonymous"
 OFFICER = "officer"
 ASSESSOR = "assessor"
 ADMIN = "admin"
-ROLES = (ANONYMOUS, OFFICER, ASSESSOR, ADMIN)
+INTERVIEWER = "interviewer"
+ROLES = (ANONYMOUS, OFFICER, ASSESSOR, ADMIN, INTERVIEWER)
 
 #: Anyone, signed in or not (resident and merchant pages, sign-in, static files).
 PUBLIC = frozenset(ROLES)
-#: Every signed-in staff member.
+#: Staff who read figures and lists (everyone signed in but interviewers).
 STAFF = frozenset({OFFICER, ASSESSOR, ADMIN})
+#: Everyone signed in.
+SIGNED_IN = STAFF | {INTERVIEWER}
+#: Those who take answers in 访员模式.
+INTERVIEWERS = frozenset({INTERVIEWER, ASSESSOR, ADMIN})
 #: Those who see individual responses, enter evaluations and issue reports.
 ASSESSORS = frozenset({ASSESSOR, ADMIN})
 #: Account management and the audit log.
@@ -44,16 +53,21 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "collect.another": PUBLIC,
     # Signing in and out (auth/).
     "auth.login": PUBLIC,
-    "auth.logout": STAFF,
+    "auth.logout": SIGNED_IN,
     # Campaigns (campaigns/).
     "campaigns.index": ASSESSORS,
     "campaigns.qr": ASSESSORS,
+    "campaigns.device_rule": ASSESSORS,
     # A campaign's results and the review of responses (results/).
     "results.dashboard": ASSESSORS,
     "results.exclude": ASSESSORS,
     "results.restore": ASSESSORS,
     # JSON API (api/).
     "api.campaign_summary": STAFF,
+    # Interviews at the door or a street desk (interview/).
+    "interview.index": INTERVIEWERS,
+    "interview.answer": INTERVIEWERS,
+    "interview.saved": INTERVIEWERS,
     # Evaluations (evaluation/).
     "evaluation.circles": ASSESSORS,
     "evaluation.circle": ASSESSORS,

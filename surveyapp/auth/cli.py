@@ -16,7 +16,7 @@ user_cli = AppGroup("user", help="Staff accounts.")
 
 @user_cli.command("create")
 @click.option("--username", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "assessor", "officer"]))
+@click.option("--role", required=True, type=click.Choice(["admin", "assessor", "officer", "interviewer"]))
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default="", help="Name shown on pages and reports.")
 @click.option("--circle", "circles", multiple=True, type=int, help="Circle id this user may see (repeatable).")

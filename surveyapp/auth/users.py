@@ -18,7 +18,7 @@ class AccountError(ValueError):
 def create_user(session: Session, username: str, password: str, role: str, display_name: str = "") -> User:
     username = username.strip()
     if role not in {r.value for r in Role}:
-        raise AccountError(f"未知角色 {role!r}，可选: admin, assessor, officer")
+        raise AccountError(f"未知角色 {role!r}，可选: admin, assessor, officer, interviewer")
     if not username:
         raise AccountError("用户名不能为空")
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -6,4 +6,7 @@ from .routes import bp
 
 
 def init_app(app) -> None:
+    from .cli import drafts_cli
+
     app.register_blueprint(bp)
+    app.cli.add_command(drafts_cli)

@@ -1,41 +1,38 @@
-"""One small class per question type: how it becomes a form field, and how the field's
-submitted data is handed to the questionnaire's validator.
+"""One small class per question type: the template that shows it, and how its posted value is
+read from the request.
 
-Checking the answers is not done here: :func:`surveyapp.questionnaire.validate_answers` is
-the one place that knows the rules, shared with the paper import.
+Inputs are plain markup in precompiled Jinja templates (no form library builds a widget per
+field per request). Checking the answers is not done here: :func:`surveyapp.questionnaire.
+validate_answers` is the one place that knows the rules, shared with the paper import.
 """
 from __future__ import annotations
 
-from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
-
 from ..geo import DATUMS, GeoPointError, from_display, parse_geopoint
 
+#: Input names are ``q_<question name>`` so that no question name collides with the form's
+#: own fields (``csrf_token``, ``step``, ``nav`` ...).
+FIELD_PREFIX = "q_"
 
-def _options(choices):
-    return [SelectChoice(c.name, c.label) for c in choices]
+
+def field_name(question) -> str:
+    return FIELD_PREFIX + question.name
 
 
 class QuestionType:
-    """Base: a question rendered by ``template`` with a single text value."""
+    """Base: a question shown by ``template`` with a single text value."""
 
     template = "collect/_text.html"
 
-    def build_field(self, question, choices):
-        return StringField(question.label)
+    def template_for(self, question) -> str:
+        return self.template
 
-    def raw_value(self, field):
-        value = field.data
+    def raw_value(self, formdata, question):
+        value = formdata.get(field_name(question))
         return value if value not in ("", None) else None
 
 
 class SelectOne(QuestionType):
     template = "collect/_choices.html"
-
-    def build_field(self, question, choices):
-        # validate_choice=False: unknown codes are reported by validate_answers in Chinese.
-        return RadioField(question.label, choices=_options(choices), validate_choice=False)
 
 
 class Likert5(SelectOne):
@@ -45,73 +42,54 @@ class Likert5(SelectOne):
 class SelectMultiple(QuestionType):
     template = "collect/_choices.html"
 
-    def build_field(self, question, choices):
-        return SelectMultipleField(
-            question.label,
-            choices=_options(choices),
-            validate_choice=False,
-            widget=ListWidget(prefix_label=False),
-            option_widget=CheckboxInput(),
-        )
-
-    def raw_value(self, field):
-        return list(field.data or []) or None
+    def raw_value(self, formdata, question):
+        return [v for v in formdata.getlist(field_name(question)) if v] or None
 
 
 class Number(QuestionType):
     template = "collect/_number.html"
 
 
+class Time(QuestionType):
+    template = "collect/_time.html"
+
+
 class Text(QuestionType):
-    template = "collect/_textarea.html"
+    """One line for a short text (a shop's name, an address), a box for a long one."""
 
-    def build_field(self, question, choices):
-        return TextAreaField(question.label)
-
-
-class GeopointField(StringField):
-    """The location as XLSForm text (``"lat lon [altitude [accuracy]]"``), plus the datum of the
-    map a pin was placed on (``<name>_datum``: ``wgs84``, the default, or ``gcj02``)."""
-
-    def process(self, formdata, data=None, extra_filters=None):
-        super().process(formdata, data, extra_filters)
-        self.datum = "wgs84"
-        if formdata is not None and formdata.get(self.name + "_datum") in DATUMS:
-            self.datum = formdata.get(self.name + "_datum")
+    def template_for(self, question) -> str:
+        return "collect/_text.html" if question.single_line else "collect/_textarea.html"
 
 
 class Geopoint(QuestionType):
     """使用当前位置 (the browser's geolocation, with its accuracy) or a pin on a map; the text
     box under the buttons shows the result and takes a typed coordinate when neither works.
-    What reaches the validator is always WGS-84: a pin placed on GCJ-02 tiles is converted here."""
+    What reaches the validator is always WGS-84: a pin placed on GCJ-02 tiles is converted here
+    (the input ``<name>_datum`` says which datum the map showed: ``wgs84``, the default, or ``gcj02``)."""
 
     template = "collect/_geopoint.html"
 
-    def build_field(self, question, choices):
-        return GeopointField(question.label)
-
-    def raw_value(self, field):
-        value = (field.data or "").strip()
+    def raw_value(self, formdata, question):
+        name = field_name(question)
+        value = (formdata.get(name) or "").strip()
         if not value:
             return None
-        if getattr(field, "datum", "wgs84") != "wgs84":
+        datum = formdata.get(name + "_datum")
+        if datum in DATUMS and datum != "wgs84":
             try:
                 point = parse_geopoint(value)
             except GeoPointError:
                 return value  # the validator words the problem
-            return from_display(point.lat, point.lon, field.datum, point.accuracy).text()
+            return from_display(point.lat, point.lon, datum, point.accuracy).text()
         return value
 
 
 class Note(QuestionType):
-    """A paragraph of text: no field, no answer."""
+    """A paragraph of text: no input, no answer."""
 
     template = "collect/_note.html"
 
-    def build_field(self, question, choices):
-        return None
-
-    def raw_value(self, field):
+    def raw_value(self, formdata, question):
         return None
 
 
@@ -121,6 +99,7 @@ QUESTION_TYPES: dict[str, QuestionType] = {
     "select_multiple": SelectMultiple(),
     "integer": Number(),
     "decimal": Number(),
+    "time": Time(),
     "text": Text(),
     "note": Note(),
     "geopoint": Geopoint(),

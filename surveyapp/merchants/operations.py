@@ -39,6 +39,15 @@ def _codes(value) -> list[str]:
     return [code for code in (value or []) if code != "none"]
 
 
+def _hour(value) -> int | None:
+    """The hour of an opening time: ``"06:30"`` (a time question) or ``6`` (files before 2026.2)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return int(value.split(":")[0])
+    return int(value)
+
+
 def attributes_from_answers(answers: dict) -> dict:
     """The outlet's attributes read from a merchant answer (question names of
     questionnaires/merchant.yaml). Hidden questions are absent from clean answers and read
@@ -51,8 +60,8 @@ def attributes_from_answers(answers: dict) -> dict:
         "chain": answers.get("is_chain") == "yes",
         "brand": (answers.get("brand") or "")[:100],
         "is_24h": is_24h,
-        "opening_hour": None if is_24h else answers.get("opening_hour"),
-        "closing_hour": None if is_24h else answers.get("closing_hour"),
+        "opening_hour": None if is_24h else _hour(answers.get("opening_hour")),
+        "closing_hour": None if is_24h else _hour(answers.get("closing_hour")),
         "addon_services": _codes(answers.get("addon_services")),
         "sells_breakfast": answers.get("outlet_type") == "breakfast" or answers.get("sells_breakfast") == "yes",
         "breakfast_varieties": answers.get("breakfast_varieties"),

@@ -75,8 +75,8 @@ def _answers(rng: random.Random, type_code: str, index: int) -> dict:
     h24 = type_code == "convenience_store" and rng.random() < 0.3
     answers["open_24h"] = "yes" if h24 else "no"
     if not h24:
-        answers["opening_hour"] = 6 if type_code in ("breakfast", "wet_market") else rng.choice([7, 8, 9, 10])
-        answers["closing_hour"] = rng.choice([14, 19, 20, 21, 22]) if type_code != "breakfast" else 11
+        answers["opening_hour"] = "6:30" if type_code in ("breakfast", "wet_market") else rng.choice(["7:00", "8:00", "9:30", "10:00"])
+        answers["closing_hour"] = rng.choice(["14:00", "19:00", "20:30", "21:00", "22:00"]) if type_code != "breakfast" else "11:00"
     if type_code in ("convenience_store", "supermarket"):
         answers["addon_services"] = rng.sample(ADDON, rng.randint(1, 6))
     if type_code in SELLS_BREAKFAST:

@@ -6,6 +6,7 @@ autogenerate and the test fixtures rely on that).
 from .audit import AuditEntry
 from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate, CommunityPoint
 from .campaign import Campaign, CampaignStatus
+from .draft import AnswerDraft
 from .evaluation import Evaluation, EvaluationState, FrozenEvaluation, IndicatorEntry, InventoryItem, RulesSnapshot
 from .questionnaire_snapshot import QuestionnaireSnapshot
 from .report import IssuedReport
@@ -18,7 +19,7 @@ from .community import (CommunityProject, DemandDecision, ProjectDemand, Project
 from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
-    "AnswerTally", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
+    "AnswerDraft", "AnswerTally", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
     "Community", "CommunityCreate", "CommunityPoint", "Evaluation", "FrozenEvaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
     "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
     "Outlet", "OutletSource", "OutletStatus",

@@ -9,6 +9,11 @@ from sqlmodel import Field, SQLModel
 from .timeutil import utcnow
 
 
+#: Default of Campaign.answers_per_device: a couple and one more family member on one phone.
+DEFAULT_ANSWERS_PER_DEVICE = 3
+MAX_ANSWERS_PER_DEVICE = 10
+
+
 class CampaignStatus(str, enum.Enum):
     open = "open"
     closed = "closed"
@@ -28,6 +33,9 @@ class Campaign(SQLModel, table=True):
     opens_at: datetime = Field(default_factory=utcnow)
     closes_at: datetime | None = None
     status: str = Field(default=CampaignStatus.open.value, max_length=16)
+    #: How many answers one device may give (the shared phone: 为家人再填一份). 1 keeps the
+    #: strict rule of one answer per phone.
+    answers_per_device: int = Field(default=DEFAULT_ANSWERS_PER_DEVICE)
     created_at: datetime = Field(default_factory=utcnow)
 
     def state(self, now: datetime) -> str:

@@ -21,6 +21,8 @@ from .timeutil import utcnow
 class Channel(str, enum.Enum):
     qr = "qr"
     paper = "paper"
+    #: Asked at the door or a street desk by an interviewer holding a tablet (面访/代填).
+    interview = "interview"
 
 
 class Exclusion(str, enum.Enum):
@@ -36,8 +38,12 @@ class Exclusion(str, enum.Enum):
 
 class Response(SQLModel, table=True):
     __table_args__ = (
-        # One response per device per campaign; NULL (paper) is never a duplicate here.
-        UniqueConstraint("campaign_id", "device_hash", name="uq_response_campaign_device"),
+        # A device gives at most the campaign's answers_per_device responses: each takes the
+        # next slot (1, 2, ...), so two posts racing for the same slot store one response.
+        # NULL (paper, interviews) is never a duplicate here.
+        UniqueConstraint("campaign_id", "device_hash", "device_slot", name="uq_response_campaign_device_slot"),
+        # One response per filled-in form: a double tap or a retry never stores twice.
+        UniqueConstraint("campaign_id", "submission_key", name="uq_response_campaign_submission"),
         Index("ix_response_campaign_serial", "campaign_id", "serial"),
         Index("ix_response_campaign_duration", "campaign_id", "duration_seconds"),
     )
@@ -51,6 +57,14 @@ class Response(SQLModel, table=True):
     #: HMAC of the browser's random device cookie: enough to refuse a second answer,
     #: useless to identify anyone.
     device_hash: str | None = Field(default=None, max_length=64)
+    #: 1 for a device's first answer; 2, 3 ... for the extra answers given for family
+    #: members on the same phone (为家人再填一份). None when there is no device (paper, interview).
+    device_slot: int | None = None
+    #: Random key of the filled-in form (idempotency key), None for paper.
+    submission_key: str | None = Field(default=None, max_length=64)
+    #: The staff member (role interviewer, assessor or admin) who asked the questions, for
+    #: the interview channel.
+    interviewer_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
     #: Number printed on a paper questionnaire.
     serial: str | None = Field(default=None, max_length=64)
     started_at: datetime | None = None
@@ -69,3 +83,8 @@ class Response(SQLModel, table=True):
     #: The assessor restored it: the completion-time rule no longer applies.
     speed_exempt: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def household_extra(self) -> bool:
+        """Came from a device that had already answered this campaign."""
+        return (self.device_slot or 0) > 1

@@ -14,6 +14,9 @@ class Role(str, enum.Enum):
     admin = "admin"
     assessor = "assessor"
     officer = "officer"
+    #: Asks residents the questions at the door or a street desk and types their answers on
+    #: a tablet (访员模式); sees nothing but the campaigns of the circles granted to them.
+    interviewer = "interviewer"
 
 
 class User(UserMixin, SQLModel, table=True):

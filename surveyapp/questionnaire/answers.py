@@ -20,16 +20,21 @@ from .model import Question, Questionnaire
 MSG_REQUIRED = "请回答这一题"
 MSG_CHOICE = "请从选项中选择"
 MSG_ONE_CHOICE = "请只选一项"
-MSG_INTEGER = "请填写整数"
-MSG_NUMBER = "请填写数字"
-MSG_CONSTRAINT = "这一题的答案不符合要求，请检查"
-MSG_RANGE = "请填写 {min} 到 {max} 之间的数"
-MSG_MIN = "请填写不小于 {min} 的数"
-MSG_MAX = "请填写不大于 {max} 的数"
-MSG_TOO_LONG = "文字太长，请不超过{max_length}字"
+MSG_INTEGER = "请填写一个数字，比如 10"
+MSG_NUMBER = "请填写一个数字，比如 10 或 2.5"
+MSG_CONSTRAINT = "这个回答好像不太对，请再看一下"
+MSG_RANGE = "请填写 {min} 到 {max} 之间的数字"
+MSG_MIN = "请填写不小于 {min} 的数字"
+MSG_MAX = "请填写不大于 {max} 的数字"
+MSG_TOO_LONG = "写得有点长，请删减到 {max_length} 字以内"
+MSG_TIME = "请填写时间，比如 6:30 或 18:00"
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+#: A time of day as people write it: 6:30, 06:30, 6.30, 6点半, 6点30分, 下午6点, 18.
+_TIME = re.compile(r"^(?P<part>上午|早上|早晨|凌晨|中午|下午|傍晚|晚上)?(?P<hour>[0-9]{1,2})"
+                   r"(?:(?:[:.点时])(?P<minute>[0-9]{1,2}|半)?分?)?$")
+_AFTERNOON = ("下午", "傍晚", "晚上")
 
 
 def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[Question]:
@@ -122,6 +127,8 @@ def _parse(question: Question, value: Any, communities: Sequence[str]) -> tuple[
         return _parse_integer(question, value)
     if qtype == "decimal":
         return _parse_decimal(question, value)
+    if qtype == "time":
+        return parse_time(value)
     if qtype == "geopoint":
         return _parse_geopoint(value)
     return _parse_text(question, value)
@@ -134,6 +141,30 @@ def _parse_geopoint(value: Any) -> tuple[Any, str | None]:
         return parse_geopoint(value).to_json(), None
     except GeoPointError as exc:
         return None, str(exc)
+
+
+def parse_time(value: Any) -> tuple[str | None, str | None]:
+    """A time of day as ``HH:MM`` (00:00 to 24:00), from what a merchant types."""
+    if isinstance(value, bool):
+        return None, MSG_TIME
+    if isinstance(value, int):
+        value = str(value)
+    elif hasattr(value, "hour") and hasattr(value, "minute"):  # a time cell of a spreadsheet
+        return f"{value.hour:02d}:{value.minute:02d}", None
+    match = _TIME.match(_normalise(value).replace(" ", ""))
+    if not match:
+        return None, MSG_TIME
+    hour = int(match["hour"])
+    minute = match["minute"]
+    minute = 30 if minute == "半" else int(minute or 0)
+    part = match["part"]
+    if part in _AFTERNOON and hour < 12:
+        hour += 12
+    elif part == "中午" and hour < 6:
+        hour += 12
+    if minute > 59 or hour > 24 or (hour == 24 and minute):
+        return None, MSG_TIME
+    return f"{hour:02d}:{minute:02d}", None
 
 
 def _parse_one(question: Question, value: Any, communities) -> tuple[Any, str | None]:

@@ -38,13 +38,20 @@ class SurveyKind:
     reports: tuple[str, ...]
     #: Answers name no person (residents); a merchant's name their shop.
     anonymous: bool
-    #: One device may answer for several units (a shop owner with two shops).
-    several_per_device: bool
+    #: How many answers one device may give per campaign by default (a campaign setting,
+    #: ``Campaign.answers_per_device``): a family sharing one phone, an owner of two shops.
+    answers_per_device: int
     poster: Wording
     thanks: Wording
     already: Wording
-    #: Shown on the already-answered page when ``several_per_device``: the link to answer again.
+    #: The button on the thank-you page while the device may answer again, and the sentence
+    #: above it (``{left}``: answers this device may still give).
     another: str = ""
+    another_prompt: str = ""
+    #: The answers-per-device rule as the notice says it (``{n}``: the campaign's number), and
+    #: the line on the notice of a device answering again (``{given}``, ``{next}``).
+    device_rule: str = ""
+    next_answer: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -53,25 +60,34 @@ KINDS: dict[str, SurveyKind] = {
         code="resident", label="居民问卷调查", respondent="居民", feeds_satisfaction=True,
         dashboard_template="results/dashboard.html",
         reports=("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx"),
-        anonymous=True, several_per_device=False,
+        anonymous=True, answers_per_device=3,
         poster=Wording("一刻钟便民生活圈 · 居民满意度调查", "扫一扫，用 3 分钟说说\n您家附近的店铺和服务",
                        "匿名填写 · 不问姓名和电话"),
         thanks=Wording("提交成功，谢谢您！", "您的意见会帮助社区把身边的商店和服务办得更好。", "现在可以关闭这个页面了。"),
-        already=Wording("您已经填写过这份问卷了", "每部手机只需填写一次。谢谢您的参与！",
+        already=Wording("这部手机已经填写过了", "这部手机已经填写了 {n} 份，是本次调查每部手机最多可以填写的份数。谢谢您和家人的参与！",
                         "如果家里还有其他人想填写，请用他们自己的手机扫码。"),
+        another="为家人再填一份",
+        another_prompt="家里还有人想填吗？这部手机还可以再填 {left} 份，请家人自己回答。",
+        device_rule="一部手机最多可以填写 {n} 份：家里有人不方便用手机的，您填完后可以点“为家人再填一份”，"
+                    "请家人自己回答。每人只填一次。",
+        next_answer="这部手机已经填写了 {given} 份，这是为家人填写的第 {next} 份。",
     ),
     "merchant": SurveyKind(
         code="merchant", label="商户调查", respondent="商户", feeds_satisfaction=False,
         dashboard_template="results/dashboard_merchant.html",
         reports=(),
-        anonymous=False, several_per_device=True,
+        anonymous=False, answers_per_device=5,
         poster=Wording("一刻钟便民生活圈 · 商户调查 · 请店主或店长填写", "扫一扫，用 4 分钟填写\n贵店的经营和便民服务情况",
                        "每家门店填写一次 · 只填门店名称和地址，不问个人信息"),
         thanks=Wording("提交成功，谢谢贵店的支持！", "贵店的情况已记入本生活圈的网点清单，用于完善便民服务和了解商户的困难。",
-                       "如果您还经营另一家门店，可以为那家门店再填一份。"),
-        already=Wording("这台手机已经为一家门店填写过了", "同一家门店只需填写一次，谢谢！",
-                        "如果您还经营另一家门店，请为那家门店单独填写。"),
+                       "现在可以关闭这个页面了。"),
+        already=Wording("这部手机已经填写过了", "这部手机已经为 {n} 家门店填写过，是本次调查每部手机最多可以填写的份数。同一家门店只需填写一次，谢谢！",
+                        "如果还有其他门店要填写，请用那家门店的手机扫码。"),
         another="为另一家门店填写",
+        another_prompt="如果您还经营另一家门店，可以为那家门店再填一份（这部手机还可以填 {left} 份）。",
+        device_rule="一部手机最多可以为 {n} 家门店填写：您还经营另一家门店的，填完后可以点“为另一家门店填写”。"
+                    "每家门店只填一次。",
+        next_answer="这部手机已经为 {given} 家门店填写过，这是为另一家门店填写的第 {next} 份。",
     ),
 }
 

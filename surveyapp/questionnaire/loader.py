@@ -17,7 +17,7 @@ from .errors import ExpressionError
 from .expressions import compile_expression
 from .model import (
     DEFAULT_MAX_LENGTH, DYNAMIC_LISTS, LIKERT5_CHOICES, LIKERT5_CODES, LIKERT5_DONT_KNOW,
-    LIKERT5_SATISFIED, QUESTION_TYPES, SURVEY_KINDS, Catalogue, Choice, Question, Questionnaire, Section, default_kind,
+    LIKERT5_SATISFIED, QUESTION_TYPES, FORM_STYLES, SURVEY_KINDS, Catalogue, Choice, Question, Questionnaire, Section, default_kind,
 )
 from .yamlnodes import Context, MapReader, compose
 
@@ -25,7 +25,8 @@ from .yamlnodes import Context, MapReader, compose
 #: printed on a paper form.
 RESERVED_NAMES = frozenset({"serial"})
 
-TOP_KEYS = {"name", "kind", "version", "title", "title_en", "notice", "estimated_minutes", "choice_lists", "sections"}
+TOP_KEYS = {"name", "kind", "version", "title", "title_en", "notice", "estimated_minutes", "style", "choice_lists",
+            "sections"}
 SECTION_KEYS = {"name", "label", "hint", "questions"}
 CHOICE_KEYS = {"name", "label", "label_en"}
 
@@ -33,12 +34,13 @@ _COMMON = {"name", "type", "label", "label_en", "hint", "relevant"}
 _ANSWER = {"required", "constraint", "constraint_message", "indicator", "demand"}
 KEYS_BY_TYPE = {
     "note": _COMMON,
-    "select_one": _COMMON | _ANSWER | {"choices", "catalogue", "satisfied", "dont_know"},
-    "select_multiple": _COMMON | _ANSWER | {"choices", "catalogue", "satisfied", "dont_know"},
+    "select_one": _COMMON | _ANSWER | {"choices", "catalogue", "satisfied", "dont_know", "top_choices"},
+    "select_multiple": _COMMON | _ANSWER | {"choices", "catalogue", "satisfied", "dont_know", "top_choices"},
     "likert5": _COMMON | _ANSWER | {"choices", "satisfied", "dont_know"},
     "integer": _COMMON | _ANSWER | {"min", "max"},
     "decimal": _COMMON | _ANSWER | {"min", "max"},
     "text": _COMMON | _ANSWER | {"max_length"},
+    "time": _COMMON | _ANSWER,
     # A location (WGS-84): only whether it must be given; it feeds no indicator or expression.
     "geopoint": _COMMON | {"required"},
 }
@@ -93,9 +95,12 @@ class _Builder:
         title = top.text("title")
         title_en = top.text("title_en", required=False)
         notice = top.text("notice")
-        minutes = top.integer("estimated_minutes")
-        if minutes <= 0:
+        minutes = top.integer("estimated_minutes", required=False)
+        if minutes is not None and minutes <= 0:
             raise top.error("estimated_minutes", "must be a positive number of minutes")
+        style = top.text("style", required=False) or "pages"
+        if style not in FORM_STYLES:
+            raise top.error("style", f"unknown style '{style}' (one of: {', '.join(FORM_STYLES)})")
         if top.has("choice_lists"):
             self.read_choice_lists(self.ctx.as_map(top.node("choice_lists"), "choice_lists"))
         sections = []
@@ -109,7 +114,7 @@ class _Builder:
         for reader, question in self.pending_constraints:
             self.check_references(reader, "constraint", question.constraint, earlier_only=False)
         return Questionnaire(
-            name=name, kind=kind, version=version, title=title, title_en=title_en, notice=notice,
+            name=name, kind=kind, style=style, version=version, title=title, title_en=title_en, notice=notice,
             estimated_minutes=minutes, sections=tuple(sections), path=self.path,
             content_hash=content_hash, catalogue=self.catalogue if self.catalogue_used else None,
         )
@@ -254,6 +259,17 @@ class _Builder:
         fields["choices"] = choices
 
         codes = None if choices is None else {c.name for c in choices}
+        if q.has("top_choices"):
+            if codes is None:
+                raise q.error("top_choices", "a run-time list cannot have top_choices")
+            top = []
+            for item in self.ctx.as_list(q.node("top_choices"), q.sub("top_choices")):
+                code = self.ctx.as_text(item, q.sub("top_choices"))
+                if code not in codes:
+                    raise self.ctx.error(item, q.sub("top_choices"), f"code '{code}' is not one of the question's choices")
+                if code not in top:
+                    top.append(code)
+            fields["top_choices"] = tuple(top)
         for key, default in (("satisfied", LIKERT5_SATISFIED), ("dont_know", LIKERT5_DONT_KNOW)):
             if q.has(key):
                 values = []

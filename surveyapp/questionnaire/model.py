@@ -11,8 +11,20 @@ from dataclasses import dataclass, field
 from .expressions import Expression
 from .kinds import SURVEY_KINDS
 
-QUESTION_TYPES = ("select_one", "select_multiple", "likert5", "integer", "decimal", "text", "note", "geopoint")
+QUESTION_TYPES = ("select_one", "select_multiple", "likert5", "integer", "decimal", "text", "note", "time", "geopoint")
 SELECT_TYPES = ("select_one", "select_multiple", "likert5")
+
+#: How the form is shown (XLSForm's ``style``): ``pages``, one step per section with back and
+#: next, or ``single``, every question on one page.
+FORM_STYLES = ("pages", "single")
+
+#: A choice list longer than this is shown folded: its ``top_choices`` (or its first
+#: FOLDED_PREVIEW choices) first, the rest under "更多".
+FOLD_LONGER_THAN = 12
+FOLDED_PREVIEW = 8
+#: A text question this short (max_length) is one line, not a box.
+SINGLE_LINE_MAX_LENGTH = 100
+
 
 def default_kind(name: str) -> str:
     """The kind of a file that does not say (files frozen before ``kind`` existed)."""
@@ -129,6 +141,8 @@ class Question:
     min: int | float | None = None
     max: int | float | None = None
     max_length: int | None = None
+    #: Codes shown before "更多" when the choice list is long (the most-named first).
+    top_choices: tuple[str, ...] = ()
 
     @property
     def is_select(self) -> bool:
@@ -157,6 +171,23 @@ class Question:
             return tuple(seen.values())
         return self.choices or ()
 
+    @property
+    def single_line(self) -> bool:
+        """A short text (a shop's name, an address) is typed on one line."""
+        return self.type == "text" and self.max_length is not None and self.max_length <= SINGLE_LINE_MAX_LENGTH
+
+    def folded_choices(self, communities: Sequence[str] = ()) -> tuple[tuple[Choice, ...], tuple[Choice, ...]]:
+        """(shown first, folded under "更多"): a short list is all shown first."""
+        choices = self.choices_for(communities)
+        if len(choices) <= FOLD_LONGER_THAN:
+            return choices, ()
+        if self.top_choices:
+            first = set(self.top_choices)
+            by_code = {c.name: c for c in choices}
+            shown = tuple(by_code[code] for code in self.top_choices if code in by_code)
+            return shown, tuple(c for c in choices if c.name not in first)
+        return choices[:FOLDED_PREVIEW], choices[FOLDED_PREVIEW:]
+
     def choice_label(self, code: str, communities: Sequence[str] = ()) -> str | None:
         for choice in self.choices_for(communities):
             if choice.name == code:
@@ -178,11 +209,15 @@ class Questionnaire:
     version: str
     title: str
     notice: str
-    estimated_minutes: int
+    #: The minutes a file states (older files); what residents are told is counted by
+    #: :func:`surveyapp.questionnaire.timing.estimated_minutes`.
+    estimated_minutes: int | None
     sections: tuple[Section, ...]
     path: str
     content_hash: str
     title_en: str | None = None
+    #: ``pages`` (default) or ``single`` (FORM_STYLES), from the file's ``style``.
+    style: str = "pages"
     #: ``resident`` or ``merchant`` (SURVEY_KINDS), from the file's ``kind``.
     kind: str = "resident"
     #: The 业态 catalogue the `catalogue:` questions were filled from (None when unused).

@@ -9,12 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..audit.operations import record
 from ..merchants.operations import outlets_from_responses
-from ..models import Campaign, Channel, Exclusion, Response, ResponseReview
+from ..models import AnswerDraft, Campaign, Channel, Exclusion, Response, ResponseReview
 from ..models.timeutil import utcnow
 from . import quality, tallies
 
@@ -23,7 +24,19 @@ SERIAL_LOOKUP_CHUNK = 5000
 
 
 class AlreadyAnswered(Exception):
-    """This device has already answered this campaign."""
+    """This device has already answered this campaign (or the slot it asked for is taken)."""
+
+
+class AlreadyStored(AlreadyAnswered):
+    """This very form was stored before (a double tap, or a retry on a bad connection)."""
+
+    def __init__(self, response_id: int):
+        super().__init__(response_id)
+        self.response_id = response_id
+
+
+#: Channels whose completion time is measured from opening the form to submitting it.
+TIMED_CHANNELS = (Channel.qr.value, Channel.interview.value)
 
 
 class ReviewError(ValueError):
@@ -40,6 +53,13 @@ class NewResponse:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     device_hash: str | None = None
+    #: 1 for the device's first answer, 2.. for answers given for family members.
+    device_slot: int | None = None
+    #: The form's idempotency key: a second post of the same form stores nothing.
+    submission_key: str | None = None
+    interviewer_id: int | None = None
+    #: Owner of the draft this response finishes (deleted in the same transaction).
+    draft_owner: str | None = None
     serial: str | None = None
     extra: dict = field(default_factory=dict)
 
@@ -54,10 +74,14 @@ def _build(campaign: Campaign, questionnaire, new: NewResponse) -> Response:
         questionnaire_hash=questionnaire.content_hash,
         channel=new.channel,
         device_hash=new.device_hash,
+        # A caller that does not count slots (demo, import of phone answers) gives the first.
+        device_slot=(new.device_slot or 1) if new.device_hash else None,
+        submission_key=new.submission_key,
+        interviewer_id=new.interviewer_id,
         serial=new.serial,
         started_at=new.started_at,
         finished_at=finished,
-        duration_seconds=quality.duration_seconds(new.started_at, finished) if new.channel == "qr" else None,
+        duration_seconds=quality.duration_seconds(new.started_at, finished) if new.channel in TIMED_CHANNELS else None,
         answers=answers,
         complete=new.complete,
         community=answers.get(quality.COMMUNITY_QUESTION),
@@ -69,8 +93,9 @@ def _build(campaign: Campaign, questionnaire, new: NewResponse) -> Response:
 def record_response(session: Session, campaign: Campaign, questionnaire, new: NewResponse) -> Response:
     """Store one response and its tallies in one transaction.
 
-    A second answer from the same device is refused by the database's unique constraint,
-    not by a racy check beforehand.
+    A device slot already taken, or a form already stored (same submission key), is refused
+    by the database's unique constraints, not by a racy check beforehand: AlreadyStored when
+    the same form was stored, AlreadyAnswered when the slot is taken.
     """
     response = _build(campaign, questionnaire, new)
     session.add(response)
@@ -78,9 +103,17 @@ def record_response(session: Session, campaign: Campaign, questionnaire, new: Ne
         session.flush()
         tallies.apply(session, campaign.id, tallies.count(questionnaire, [response]))
         outlets_from_responses(session, campaign, questionnaire, [response])  # merchant questionnaires only
+        if new.draft_owner:
+            session.execute(delete(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id,
+                                                      AnswerDraft.owner == new.draft_owner))
         session.commit()
     except IntegrityError as exc:
         session.rollback()
+        if new.submission_key:
+            earlier = session.exec(select(Response.id).where(
+                Response.campaign_id == campaign.id, Response.submission_key == new.submission_key)).first()
+            if earlier is not None:
+                raise AlreadyStored(earlier) from exc
         raise AlreadyAnswered() from exc
     return response
 

@@ -16,6 +16,8 @@ RESPONSE_KEY = "__response__"
 EXCLUDED_KEY = "__excluded__"
 FLAG_KEY = "__flag__"
 CHANNEL_KEY = "__channel__"
+#: FLAG_KEY code of a response given from a device that had already answered (the shared phone).
+HOUSEHOLD_EXTRA = "household_extra"
 ANSWERED_CODE = "__answered__"
 EXEMPT = -1  # duration bucket of responses the speed rule does not apply to
 #: Answers of online responses quicker than this many seconds are counted per second.
@@ -45,6 +47,8 @@ def tally_keys(questionnaire, response: Response) -> list[tuple[str, str, str, s
     keys.append((CHANNEL_KEY, response.channel, "", "", bucket))
     if response.straightlining:
         keys.append((FLAG_KEY, "straightlining", "", "", bucket))
+    if (response.device_slot or 0) > 1:
+        keys.append((FLAG_KEY, HOUSEHOLD_EXTRA, "", "", bucket))
     groups = [(g, str(answers[g])) for g in GROUP_QUESTIONS if answers.get(g) not in (None, "")]
     for question in questionnaire.questions:
         value = answers.get(question.name)

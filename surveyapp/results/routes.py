@@ -16,6 +16,8 @@ from ..questionnaire.kinds import survey_kind
 from ..questionnaire.registry import questionnaire_by_hash
 from ..reporting.routes import issued_reports
 from ..responses.operations import ReviewError, exclude_response, restore_response
+from ..campaigns.forms import DeviceRuleForm
+from .fieldwork import fieldwork_table
 from .figures import summary_figures
 from .forms import ExcludeForm, RestoreForm
 from .review import REVIEW_LIMIT, review_history, review_items
@@ -42,6 +44,8 @@ def dashboard(campaign_id: int):
         exclude_form=ExcludeForm(), restore_form=RestoreForm(), now=utcnow(),
         issued=issued_reports(db, campaign_id=campaign.id),
         url=public_url(current_app.config["BASE_URL"], campaign.token),
+        fieldwork=fieldwork_table(db, campaign.id, questionnaire),
+        device_rule_form=DeviceRuleForm(answers_per_device=campaign.answers_per_device),
     )
 
 

@@ -67,8 +67,15 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
     sample = check.to_dict()
     sample["applies"] = kind.feeds_satisfaction
     sample["advisory"] = analysis.advisory_sample_size(circle.population)
+    # The shared phone: answers given for family members on a device that had already
+    # answered count as valid; the sample is also judged without them, for the assessor.
+    extra = tallies.household_extra
+    without = analysis.check_sample(circle.population, tallies.valid - extra, rate=sample_rate)
+    sample["household_extra"] = extra
+    sample["without_household_extra"] = {"valid": without.valid, "met": without.met, "shortfall": without.shortfall}
     if not kind.feeds_satisfaction:
-        sample.update(rate=None, required=None, met=None, shortfall=None, advisory=None)
+        sample.update(rate=None, required=None, met=None, shortfall=None, advisory=None,
+                      without_household_extra=None)
 
     indicators = {}
     for indicator in SCORED_INDICATORS if kind.feeds_satisfaction else ():

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ..models import AnswerTally, Response
 from ..responses import tallies as writes
-from ..responses.tallies import ANSWERED_CODE, EXCLUDED_KEY, EXEMPT, FLAG_KEY, RESPONSE_KEY
+from ..responses.tallies import ANSWERED_CODE, EXCLUDED_KEY, EXEMPT, FLAG_KEY, HOUSEHOLD_EXTRA, RESPONSE_KEY
 
 #: Default: an online response under a third of the median completion time is too fast.
 TOO_FAST_FRACTION = Fraction(1, 3)
@@ -90,6 +90,11 @@ class CampaignTallies:
     @property
     def flagged_straightlining(self) -> int:
         return self.counts(FLAG_KEY).get("straightlining", 0)
+
+    @property
+    def household_extra(self) -> int:
+        """Valid responses given from a device that had already answered."""
+        return self.counts(FLAG_KEY).get(HOUSEHOLD_EXTRA, 0)
 
 
 def load(session: Session, campaign_id: int, questionnaire,

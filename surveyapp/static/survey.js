@@ -1,14 +1,19 @@
-/* Skip logic and the large-text switch for the public survey.
- * Plain ES5 so that old phones and in-app browsers run it. The server enforces the same
- * rules again: hidden answers are dropped there whatever the browser sends.
+/* Skip logic, keeping a half-filled step, and the large-text switch for the public survey.
+ * Plain ES5 so that old phones and in-app browsers run it. Everything works without it: the
+ * server decides which questions and steps are shown between steps and drops hidden answers
+ * whatever the browser sends; this only shows a follow-up question at once.
  * Expressions arrive as the JSON tree documented in docs/questionnaire-format.md. */
 (function () {
   "use strict";
   var form = document.getElementById("answer-form");
+  var known = {};
+  try { known = JSON.parse((form && form.getAttribute("data-answers")) || "{}"); } catch (e) { known = {}; }
 
   function answerOf(name) {
     var box = document.getElementById("q-" + name);
-    if (!box || box.hidden) { return ""; }
+    // An answer given on an earlier step: the server wrote it on the form.
+    if (!box) { return known.hasOwnProperty(name) ? known[name] : ""; }
+    if (box.hidden) { return ""; }
     var inputs = box.querySelectorAll("input, textarea, select");
     var values = [], i, el;
     for (i = 0; i < inputs.length; i++) {
@@ -94,9 +99,26 @@
     }
   }
 
+  var dirty = false, sent = false;
+
+  // Leaving the page with answers typed on this step: keep them in the draft on the server
+  // (the step's "next" does the same; this covers closing the tab or switching apps).
+  function keepDraft() {
+    if (!dirty || sent || !navigator.sendBeacon || !window.FormData) { return; }
+    var data = new FormData(form);
+    data.append("nav", "save");
+    if (navigator.sendBeacon(form.action, data)) { dirty = false; }
+  }
+
   if (form) {
-    form.addEventListener("change", function () { refresh(); markChecked(); });
-    form.addEventListener("input", refresh);
+    form.elements.js.value = "1";
+    form.addEventListener("change", function () { dirty = true; refresh(); markChecked(); });
+    form.addEventListener("input", function () { dirty = true; refresh(); });
+    form.addEventListener("submit", function () { sent = true; });
+    window.addEventListener("pagehide", keepDraft);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { keepDraft(); }
+    });
     refresh();
     markChecked();
   }

@@ -1,0 +1,311 @@
+"""Filling in a questionnaire step by step: the engine behind the resident's form and the
+interviewer's tablet.
+
+One request shows one step, or takes the answers of one step and moves on. The answers of
+the steps done so far live in a server-side draft (collect/operations.py), so a resident
+who leaves and opens the link again comes back where they were, and nothing typed is lost on
+an error. Which questions and steps are shown is decided here, on the server, from the
+answers so far: follow-up questions work without JavaScript (survey.js only shows them a
+moment earlier). The last step stores the response once, whatever the number of posts of
+the same form (its submission key).
+
+What does not depend on the request (the steps, each question's template, its skip-logic
+JSON, its folded choice lists) is computed once per questionnaire and reused.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from flask import render_template, session as web_session
+from flask_wtf.csrf import ValidationError, validate_csrf
+
+from ..models import Campaign, Channel
+from ..models.timeutil import utcnow
+from ..questionnaire import validate_answers
+from ..questionnaire.paging import Step, next_step, previous_step, progress, settle, steps_of, visible_names
+from ..responses.operations import AlreadyAnswered, AlreadyStored, NewResponse, record_response
+from . import operations
+from .questiontypes import field_name, question_type
+
+#: How much of a question's label names it in the error summary.
+SUMMARY_LABEL_CHARS = 18
+#: Multiple-choice cards stand two in a row only when every label is this short (a half-width
+#: card on a phone holds about six characters a line); otherwise one card a row.
+HALF_WIDTH_LABEL_CHARS = 6
+
+_VIEWS: dict[str, dict[str, "QuestionView"]] = {}
+_VIEWS_SIZE = 64
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """What the page needs of a question that never changes: built once per questionnaire."""
+
+    template: str
+    field: str
+    relevant_json: Any
+    short_label: str
+    #: Static choices (None for the circle's community list, filled per circle).
+    first_choices: tuple | None
+    more_choices: tuple | None
+    #: One card a row (some label too long for half a phone's width).
+    wide: bool
+
+
+def question_views(questionnaire) -> dict[str, QuestionView]:
+    views = _VIEWS.get(questionnaire.content_hash)
+    if views is None:
+        views = {}
+        for question in questionnaire.questions:
+            label = question.label.rstrip("？?：:。 ")
+            if len(label) > SUMMARY_LABEL_CHARS:
+                label = label[:SUMMARY_LABEL_CHARS] + "…"
+            first = more = None
+            if question.is_select and not question.dynamic_choices:
+                first, more = question.folded_choices()
+            views[question.name] = QuestionView(
+                template=question_type(question).template_for(question),
+                field=field_name(question),
+                relevant_json=question.relevant.to_json() if question.relevant is not None else None,
+                short_label=label,
+                first_choices=first,
+                more_choices=more,
+                wide=any(len(c.label) > HALF_WIDTH_LABEL_CHARS for c in (question.choices or ())),
+            )
+        if len(_VIEWS) >= _VIEWS_SIZE:
+            _VIEWS.clear()
+        _VIEWS[questionnaire.content_hash] = views
+    return views
+
+
+@dataclass
+class Answering:
+    """One respondent (or one interviewer's tablet) answering one campaign."""
+
+    campaign: Campaign
+    circle: Any
+    questionnaire: Any
+    communities: list[str]
+    #: Draft owner: the keyed hash of the device, or of the interviewer's account.
+    owner: str
+    #: URL of a step (index from 0); the form posts to step_url(None).
+    step_url: Callable[[int | None], str]
+    channel: str = Channel.qr.value
+    device_hash: str | None = None
+    #: Responses this device has already given (its next answer takes slot + 1).
+    device_answers: int = 0
+    interviewer_id: int | None = None
+    #: A question asked alone, first (interviews: where the respondent lives).
+    first: str | None = None
+    template: str = "collect/form.html"
+    extra_context: dict = field(default_factory=dict)
+
+    # --- structure --------------------------------------------------------------------------
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return steps_of(self.questionnaire, first=self.first)
+
+    @property
+    def start_key(self) -> str:
+        return f"started:{self.campaign.id}:{self.channel}"
+
+    def _started(self) -> datetime | None:
+        started = web_session.get(self.start_key)
+        try:
+            return datetime.fromisoformat(started) if started else None
+        except ValueError:
+            return None
+
+    # --- showing a step ---------------------------------------------------------------------
+
+    def show(self, requested: int | None = None):
+        """The page of a step: the draft's current one, or ``requested`` if already reached."""
+        draft = operations.load_draft(_db(), self.campaign, self.owner)
+        if draft is None:
+            web_session.setdefault(self.start_key, utcnow().isoformat())
+            answers, current, key = {}, 0, operations.new_submission_key()
+        else:
+            answers, current, key = dict(draft.answers), draft.step, draft.submission_key
+        if requested is not None and 0 <= requested <= current:
+            current = requested
+        visible = visible_names(self.questionnaire, answers)
+        current = settle(self.steps, visible, current)
+        return self.render(current, answers, key)
+
+    def render(self, current: int, answers: dict, key: str, errors: dict | None = None, status: int = 200,
+               banner: str | None = None, revealed=()):
+        errors = errors or {}
+        steps = self.steps
+        visible = visible_names(self.questionnaire, answers)
+        step = steps[current]
+        views = question_views(self.questionnaire)
+        blocks = []
+        for block in step.blocks:
+            entries = []
+            for question in block.questions:
+                view = views[question.name]
+                value = answers.get(question.name)
+                selected = set(value) if isinstance(value, list) else ({value} if value not in (None, "") else set())
+                first, more = view.first_choices, view.more_choices
+                if question.dynamic_choices:
+                    first, more = question.folded_choices(self.communities)
+                entries.append({
+                    "question": question, "view": view, "hidden": question.name not in visible,
+                    "value": "" if value is None or isinstance(value, list) else str(value),
+                    "selected": selected, "error": errors.get(question.name),
+                    "first": first or (), "more": more or (),
+                    "open_more": bool(more) and any(c.name in selected for c in more),
+                    "revealed": question.name in revealed,
+                })
+            blocks.append({"section": block.section, "entries": entries})
+        # The browser shows follow-ups at once; those that depend on an answer given on an
+        # earlier step read it from here (hidden questions' answers count as unanswered).
+        known = {ref: answers[ref] for question in step.questions if question.relevant is not None
+                 for ref in sorted(question.relevant.references())
+                 if ref not in step.names and ref in visible and ref in answers}
+        position, total = progress(steps, visible, current)
+        error_links = [(q.name, views[q.name].short_label) for q in step.questions if q.name in errors]
+        html = render_template(
+            self.template, campaign=self.campaign, circle=self.circle, questionnaire=self.questionnaire,
+            blocks=blocks, step_index=current, position=position, total=total,
+            is_last=next_step(steps, visible, current) is None,
+            has_previous=previous_step(steps, visible, current) is not None,
+            submission_key=key, known_answers=known, banner=banner, error_links=error_links, action=self.step_url(None),
+            **self.extra_context,
+        )
+        return html, status
+
+    # --- taking a step's answers ------------------------------------------------------------
+
+    def take(self, form) -> "Outcome":
+        """Handle a post of one step; returns what the view should answer."""
+        key = form.get("submission_key", "")
+        if not operations.SUBMISSION_KEY.match(key):
+            key = operations.new_submission_key()
+        db = _db()
+        # The draft first, then the stored form: a twin post of this form that is stored
+        # in between has deleted the draft, and is then found here.
+        draft = operations.load_draft(db, self.campaign, self.owner)
+        done = operations.stored_submission(db, self.campaign, key)
+        if done is not None:
+            return Outcome("stored", response_id=done)
+        answers = dict(draft.answers) if draft is not None else {}
+        started = draft.started_at if draft is not None else self._started()
+        steps = self.steps
+        try:
+            current = min(max(int(form.get("step", "0")), 0), len(steps) - 1)
+        except ValueError:
+            current = 0
+        before = visible_names(self.questionnaire, answers)
+        for question in steps[current].questions:
+            if question.is_note:
+                continue
+            value = question_type(question).raw_value(form, question)
+            if value is None:
+                answers.pop(question.name, None)
+            else:
+                answers[question.name] = value
+
+        try:
+            validate_csrf(form.get("csrf_token"))
+        except ValidationError:
+            banner = "页面停留时间较长，为保护您的信息，请再按一次按钮。您填写的内容都还在。"
+            return Outcome("page", page=self.render(current, answers, key, status=400, banner=banner))
+
+        nav = form.get("nav", "next")
+        visible = visible_names(self.questionnaire, answers)
+        save = lambda step: operations.save_draft(  # noqa: E731
+            db, self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started)
+        if nav == "save":  # the page is being left (survey.js): keep what is typed
+            save(current)
+            return Outcome("saved")
+        if nav == "back":
+            target = previous_step(steps, visible, current)
+            target = current if target is None else target
+            save(target)
+            return Outcome("redirect", url=self.step_url(target))
+
+        clean, errors = validate_answers(self.questionnaire, answers, self.communities)
+        step_names = steps[current].names
+        revealed = [q.name for q in steps[current].questions
+                    if q.name in visible and q.name not in before and q.relevant is not None
+                    and q.name not in answers]
+        if revealed and form.get("js") != "1":
+            save(current)
+            banner = "根据您的回答，本页多了几个问题，已用黄色标出，请看一下再继续。"
+            return Outcome("page", page=self.render(current, answers, key, banner=banner, revealed=revealed))
+        step_errors = {name: message for name, message in errors.items() if name in step_names}
+        if step_errors:
+            save(current)
+            return Outcome("page", page=self._errors_page(current, answers, key, step_errors))
+        following = next_step(steps, visible, current)
+        if self.first is not None and current == 0 and self.screened_out(answers):
+            operations.discard_draft(db, self.campaign, self.owner)
+            return Outcome("screened_out")
+        if following is not None:
+            save(following)
+            return Outcome("redirect", url=self.step_url(following))
+        if errors:  # an earlier step no longer holds (the questionnaire's rules): go back there
+            target = next(step.index for step in steps if step.names & set(errors))
+            save(target)
+            step_errors = {n: m for n, m in errors.items() if n in steps[target].names}
+            return Outcome("page", page=self._errors_page(target, answers, key, step_errors))
+        return self._store(clean, key, started)
+
+    def screened_out(self, answers: dict) -> bool:
+        from ..responses.quality import OUTSIDE_COMMUNITY
+
+        return answers.get(self.first) == OUTSIDE_COMMUNITY
+
+    def _errors_page(self, current, answers, key, errors):
+        banner = f"还有 {len(errors)} 处需要补充或修改，已用红色标出："
+        return self.render(current, answers, key, errors=errors, status=422, banner=banner)
+
+    def _store(self, clean: dict, key: str, started) -> "Outcome":
+        db = _db()
+        slot = self.device_answers + 1 if self.device_hash else None
+        limit = self.campaign.answers_per_device
+        while True:
+            if slot is not None and slot > limit:
+                return Outcome("already")
+            try:
+                response = record_response(db, self.campaign, self.questionnaire, NewResponse(
+                    answers=clean, channel=self.channel, started_at=started,
+                    device_hash=self.device_hash, device_slot=slot, submission_key=key,
+                    interviewer_id=self.interviewer_id, draft_owner=self.owner,
+                ))
+            except AlreadyStored as exc:
+                return Outcome("stored", response_id=exc.response_id)
+            except AlreadyAnswered:
+                if slot is None:
+                    raise
+                # Another answer from this device took the slot a moment ago: take the next.
+                following = operations.answers_from_device(db, self.campaign, self.device_hash) + 1
+                if following <= slot:
+                    raise
+                slot = following
+                continue
+            web_session.pop(self.start_key, None)
+            return Outcome("stored", response_id=response.id, new=True)
+
+
+@dataclass
+class Outcome:
+    """What a post came to: ``page`` (show it), ``redirect``, ``saved`` (nothing to show),
+    ``stored`` (done, maybe before), ``already`` (the device has no answers left) or
+    ``screened_out`` (an interviewee who does not live in the circle)."""
+
+    kind: str
+    page: tuple | None = None
+    url: str | None = None
+    response_id: int | None = None
+    new: bool = False
+
+
+def _db():
+    from ..db import get_session
+
+    return get_session()
