@@ -7,7 +7,8 @@ stylesheet in ``reports/static/``.
 from .campaign import campaign_report
 from .poster import qr_poster
 from .rendering import ReportURLFetcher, render_pdf
+from .spreadsheet import append_row, csv_cell
 from .summary_sheet import neutralise, summary_sheet_pdf, summary_sheet_xlsx
 
 __all__ = ["campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx", "neutralise", "qr_poster",
-           "render_pdf", "ReportURLFetcher"]
+           "render_pdf", "ReportURLFetcher", "append_row", "csv_cell"]

@@ -1,8 +1,9 @@
 """The 汇总表 (summary sheet) of a campaign: one A4 page (PDF) and a spreadsheet (XLSX).
 
 The spreadsheet is a flat table (a header row, one row per scored indicator, then the detail
-items) so that a city can stack the sheets of all its circles. Every text cell goes through
-:func:`neutralise` (formula injection); numbers stay numbers, with percentage formats.
+items) so that a city can stack the sheets of all its circles. Every row goes through
+:func:`reports.spreadsheet.append_row` (text cells are strings, never formulas, shown as
+typed); numbers stay numbers, with percentage formats.
 """
 from __future__ import annotations
 
@@ -14,30 +15,15 @@ from datetime import date, datetime, time
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .campaign import _indicator_cards, _local_date, _num, _sample, count_text
 from .rendering import chinese_date, pdf_timestamp, render_pdf
+from .spreadsheet import append_row, csv_cell, xlsx_text
 
-#: A text cell starting with one of these is read as a formula (or DDE) by spreadsheet programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A value safe to put in a spreadsheet cell.
-
-    Strings starting with ``= + - @``, tab or CR get a leading single quote (``'=1+1``), so they are
-    stored and shown as text, never evaluated; characters a worksheet cannot hold (most C0
-    controls) are dropped. Numbers, booleans, dates and None are returned unchanged.
-    """
-    if not isinstance(value, str):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if text.startswith(FORMULA_TRIGGERS):
-        text = "'" + text
-    return text
+#: For CSV only (the apostrophe guard); XLSX writers use ``reports.spreadsheet.append_row``.
+neutralise = csv_cell
 
 
 def _sheet_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], assessor: str, report_number: str,
@@ -100,7 +86,7 @@ def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_num
                        fingerprint: str | None = None, rules_trial: bool = True) -> bytes:
     """The 汇总表 as an XLSX workbook: a header row, the two scored indicators, then the detail items.
 
-    Text cells are neutralised against formula injection; counts are integers, rates are numbers
+    Text cells are string cells showing what was typed (never formulas); counts are integers, rates are numbers
     in [0, 1] formatted as percentages. The same arguments give the same bytes (document dates
     from ``issued_on``, fixed timestamps inside the zip).
     """
@@ -124,9 +110,9 @@ def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_num
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "汇总表"
-    sheet.append([neutralise(h) for h in HEADER])
+    append_row(sheet, HEADER)
     for row in rows:
-        sheet.append([neutralise(_as_number(v) if isinstance(v, float) else v) for v in row])
+        append_row(sheet, [_as_number(v) if isinstance(v, float) else v for v in row])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="F2F2F2")
     for cell in sheet[1]:
@@ -146,8 +132,8 @@ def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_num
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADER))}{len(rows) + 1}"
 
     stamp = datetime.combine(issued_on, time(0, 0))
-    workbook.properties.creator = neutralise(assessor)
-    workbook.properties.title = neutralise(f"{base[0]} 汇总表")
+    workbook.properties.creator = xlsx_text(assessor)
+    workbook.properties.title = xlsx_text(f"{base[0]} 汇总表")
     workbook.properties.created = stamp
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -34,8 +34,9 @@ def create_app(config: dict | None = None):
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import db, errors, extensions, timezones
+    from . import db, errors, extensions, timezones, web
     from .questionnaire import registry as questionnaires
+    from .accounts import init_app as init_accounts
     from .api import init_app as init_api
     from .auth import init_app as init_auth
     from .campaigns import init_app as init_campaigns
@@ -50,12 +51,14 @@ def create_app(config: dict | None = None):
     from .reporting import init_app as init_reporting
     from .results import init_app as init_results
 
+    web.init_app(app)
     db.init_app(app)
     extensions.init_app(app)
     questionnaires.init_app(app)
     errors.init_app(app)
     timezones.init_app(app)
     init_auth(app)
+    init_accounts(app)
     init_collect(app)
     init_campaigns(app)
     init_results(app)

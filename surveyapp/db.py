@@ -13,11 +13,14 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 from flask import current_app, g
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 from .migrations import upgrade_database
+from .textinput import clean_data, needs_cleaning, scrub_text
 
 EXTENSION_KEY = "surveyapp.engine"
 
@@ -41,6 +44,43 @@ def build_engine(url: str, busy_timeout_ms: int = 10000) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _scrubbed(value):
+    """``value`` (a column's str or JSON value) after the text rule, or the same object."""
+    if isinstance(value, str):
+        return scrub_text(value) if needs_cleaning(value) else value
+    if isinstance(value, (dict, list)):
+        cleaned = clean_data(value, text=scrub_text)
+        return value if cleaned == value else cleaned
+    return value
+
+
+def is_text_column(column) -> bool:
+    """A column holding text or JSON (SQLModel's AutoString decorates String)."""
+    column_type = column.type
+    if isinstance(column_type, sa.TypeDecorator):
+        column_type = column_type.impl_instance
+    return isinstance(column_type, (sa.String, sa.JSON))
+
+
+def scrub_before_flush(session, _flush_context, _instances) -> None:
+    """The database write boundary's backstop for :mod:`surveyapp.textinput`: every text and
+    JSON value of every row about to be written has its control characters removed (and a
+    lone surrogate replaced), whichever way it arrived. Text from people is cleaned (and
+    refused) earlier, where they can be told; this catches what code builds by itself."""
+    for obj in (*session.new, *session.dirty):
+        state = sa.inspect(obj)
+        unloaded = state.unloaded
+        for attribute in state.mapper.column_attrs:
+            if attribute.key in unloaded:  # not touched, so not being written
+                continue
+            if not is_text_column(attribute.columns[0]):
+                continue
+            value = getattr(obj, attribute.key)
+            cleaned = _scrubbed(value)
+            if cleaned is not value:
+                setattr(obj, attribute.key, cleaned)
 
 
 def get_engine() -> Engine:
@@ -76,6 +116,8 @@ def init_db_command() -> None:
 
 
 def init_app(app) -> None:
+    if not event.contains(OrmSession, "before_flush", scrub_before_flush):
+        event.listen(OrmSession, "before_flush", scrub_before_flush)
     app.extensions[EXTENSION_KEY] = build_engine(
         app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_MS"]
     )

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from .web.request import TooLarge, UnreadableInput, too_large_message
 
 MESSAGES = {
     400: ("请求有误", "提交的内容无法处理，请返回上一页重试。"),
@@ -32,6 +34,14 @@ def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
         return render_error(400, "页面已过期或来源不明，请返回上一页刷新后再试。")
+
+    @app.errorhandler(UnreadableInput)
+    def _unreadable(exc: UnreadableInput):
+        return render_error(400, exc.description)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge):
+        return render_error(413, exc.description if isinstance(exc, TooLarge) else too_large_message())
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

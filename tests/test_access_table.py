@@ -28,6 +28,9 @@ OBJECT_PARAMS = ("circle_id", "campaign_id", "evaluation_id", "response_id", "ou
                  "report_id", "point_id")
 #: Sample values of the other parameters (not tied to a circle).
 GENERIC_PARAMS = {"key": "needs", "code": "laundry", "filename": "staff.css"}
+#: Parameters naming an object of the world that belongs to no circle: (world attribute, key).
+#: Account pages take the officer's account (an empty POST to them must change nothing).
+WORLD_PARAMS = {"user_id": ("users", "officer")}
 #: Parameters whose valid values depend on the endpoint.
 ENDPOINT_PARAMS = {
     "campaigns.qr": {"kind": "svg"},
@@ -96,6 +99,9 @@ class Walker:
         for name in rule.arguments:
             if name in OBJECT_PARAMS or name == "token":
                 values[name] = objects[name]
+            elif name in WORLD_PARAMS:
+                attribute, key = WORLD_PARAMS[name]
+                values[name] = getattr(self.world, attribute)[key].id
             elif name in ENDPOINT_PARAMS.get(rule.endpoint, {}):
                 values[name] = ENDPOINT_PARAMS[rule.endpoint][name]
             elif name in GENERIC_PARAMS:
@@ -154,12 +160,12 @@ def test_walk_every_endpoint_as_every_role(access_app, db):
 
 
 def test_interviewers_only_take_answers():
-    """An interviewer reaches the public pages, signing out and 访员模式, nothing else: no
-    figure, no other answer, no list."""
+    """An interviewer reaches the public pages, signing out, their own password and 访员模式,
+    nothing else: no figure, no other answer, no list."""
     from surveyapp.auth.access_table import INTERVIEWER
 
     reachable = {e for e, roles in ACCESS_TABLE.items() if INTERVIEWER in roles and roles != PUBLIC}
-    assert reachable == {"auth.logout", "interview.index", "interview.answer", "interview.saved"}
+    assert reachable == {"auth.logout", "auth.change_password", "interview.index", "interview.answer", "interview.saved"}
 
 
 def test_officers_never_reach_individual_responses_or_the_assessors_work():

@@ -54,6 +54,20 @@ def _issued(db, ids):
 #: endpoint -> (role, function(db, ids) -> (url, form data), the action recorded); the function
 #: runs in an app context.
 WRITES = {
+    "accounts.new": ("admin", lambda db, ids, users: (
+        "/staff/accounts/new", {"username": "new-user", "display_name": "新同事", "role": "officer",
+                                "circles": str(ids["circle_id"]), "password": "one-time-123"}), "account.create"),
+    "accounts.edit": ("admin", lambda db, ids, users: (
+        f"/staff/accounts/{users['officer'].id}/edit", {"display_name": "改名", "role": "assessor"}), "account.update"),
+    "accounts.circles": ("admin", lambda db, ids, users: (
+        f"/staff/accounts/{users['officer'].id}/circles", {"sent": "1"}), "account.circles"),
+    "accounts.password": ("admin", lambda db, ids, users: (
+        f"/staff/accounts/{users['officer'].id}/password", {"password": "one-time-123"}), "account.password"),
+    "accounts.state": ("admin", lambda db, ids, users: (
+        f"/staff/accounts/{users['officer'].id}/state", {"active": "0"}), "account.disable"),
+    "auth.change_password": ("assessor", lambda db, ids, users: (
+        "/staff/password", {"current_password": "assessor-pass-1", "new_password": "new-pass-123",
+                            "confirm": "new-pass-123"}), "account.own_password"),
     "auth.login": ("anonymous", lambda db, ids, users: (
         "/staff/login", {"username": users["assessor"].username, "password": "assessor-pass-1"}), "auth.login"),
     "auth.logout": ("assessor", lambda db, ids, users: ("/staff/logout", {}), "auth.logout"),

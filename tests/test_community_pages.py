@@ -265,7 +265,7 @@ def test_small_groups_show_no_figures_on_the_page(client, db, app, questionnaire
     assert "只有四个人" not in suggestions and "暂不显示建议原文" in suggestions
 
 
-def test_exports_print_both_lists_and_neutralise_formulas(client, db, app, setup):
+def test_exports_print_both_lists_and_show_formula_text_as_typed(client, db, app, setup):
     signed_in(client)
     mine = setup["mine"].id
     with app.app_context():
@@ -278,8 +278,12 @@ def test_exports_print_both_lists_and_neutralise_formulas(client, db, app, setup
     projects = workbook["项目清单"]
     rows = [[cell.value for cell in row] for row in projects.iter_rows(min_row=2)]
     evil = next(r for r in rows if "HYPERLINK" in r[1])
-    assert evil[1] == "'=HYPERLINK(\"http://evil\")" and evil[5] == "'@某人" and evil[4] == "'-1+1"
+    # The text typed, no visible apostrophe: string cells are never evaluated.
+    assert evil[1] == "=HYPERLINK(\"http://evil\")" and evil[5] == "@某人" and evil[4] == "-1+1"
     assert all(cell.data_type != "f" for row in projects.iter_rows() for cell in row)
+    from .test_reports import xlsx_formulas
+
+    assert xlsx_formulas(response.data) == []
     demands = workbook["需求清单"]
     assert demands["B2"].value == "新式书店" and demands["F2"].value == pytest.approx(0.6)  # 12 of 20
     pdf = client.get(f"/community/circles/{mine}/lists.pdf")

@@ -11,11 +11,55 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         load_settings(None, str(tmp_path), environ={"SURVEYAPP_ENV": "production"})
 
 
+STRONG = "3f1c9a7be04d6258c1e97a0b4f3d2e6a8b5c7d9e0f1a2b3c4d5e6f708192a3b4"  # secrets.token_hex(32)
+SHARED_STORE = {"SURVEYAPP_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/5"}
+
+
 def test_production_starts_with_a_real_secret_and_secure_cookies(tmp_path):
     settings = load_settings(None, str(tmp_path), environ={
-        "SURVEYAPP_ENV": "production", "SURVEYAPP_SECRET_KEY": "x" * 40})
-    assert settings["SECRET_KEY"] == "x" * 40
+        "SURVEYAPP_ENV": "production", "SURVEYAPP_SECRET_KEY": STRONG, **SHARED_STORE})
+    assert settings["SECRET_KEY"] == STRONG
     assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("weak", ["x", "x" * 40, "a" * 64, "ab" * 32, "0123456789abcdef" * 4,
+                                  "correct horse battery staple", "3f1c9a7be04d6258c1e97a0b4f3d2e6a"])
+def test_production_refuses_a_weak_secret_and_says_how_to_make_one(tmp_path, weak):
+    with pytest.raises(ConfigError, match=r"too weak.*secrets\.token_hex\(32\)"):
+        load_settings(None, str(tmp_path), environ={
+            "SURVEYAPP_ENV": "production", "SURVEYAPP_SECRET_KEY": weak, **SHARED_STORE})
+
+
+def test_secret_key_entropy_estimate():
+    import secrets
+
+    from surveyapp.config import SECRET_KEY_MIN_BITS, secret_key_bits
+
+    assert all(secret_key_bits(secrets.token_hex(32)) >= SECRET_KEY_MIN_BITS for _ in range(200))
+    assert all(secret_key_bits(secrets.token_urlsafe(32)) >= SECRET_KEY_MIN_BITS for _ in range(200))
+    assert secret_key_bits(secrets.token_hex(16)) == 128
+    assert secret_key_bits("") == 0
+
+
+def test_production_refuses_per_process_rate_limits_unless_told(tmp_path):
+    environ = {"SURVEYAPP_ENV": "production", "SURVEYAPP_SECRET_KEY": STRONG}
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI.*redis://"):
+        load_settings(None, str(tmp_path), environ=environ)
+    settings = load_settings(None, str(tmp_path), environ={**environ, "SURVEYAPP_RATELIMIT_PER_PROCESS_OK": "1"})
+    assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_development_keeps_the_memory_store_and_a_development_key(tmp_path):
+    settings = load_settings(None, str(tmp_path), environ={})
+    assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert settings["SECRET_KEY"] == "dev-only-not-secret"
+
+
+def test_import_caps_are_settings_every_importer_reads(tmp_path):
+    settings = load_settings(None, str(tmp_path), environ={
+        "SURVEYAPP_IMPORT_MAX_BYTES": "1000", "SURVEYAPP_IMPORT_MAX_ROWS": "10",
+        "SURVEYAPP_IMPORT_MAX_CELL_CHARS": "50"})
+    assert (settings["IMPORT_MAX_BYTES"], settings["IMPORT_MAX_ROWS"], settings["IMPORT_MAX_CELL_CHARS"]) == (1000, 10, 50)
 
 
 def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):

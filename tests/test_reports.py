@@ -338,8 +338,19 @@ def test_fetcher_serves_static_and_data():
     (None, None),
     (date(2026, 1, 1), date(2026, 1, 1)),
 ])
-def test_neutralise(value, expected):
+def test_neutralise_for_csv(value, expected):
+    """CSV keeps the apostrophe guard: a CSV cell has no type and Excel evaluates ``=`` there."""
     assert neutralise(value) == expected
+
+
+def xlsx_formulas(data: bytes) -> list[str]:
+    """Every <f> (formula) element in any worksheet of an XLSX file: an export must have none."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [f for name in archive.namelist() if name.startswith("xl/worksheets/")
+                for f in re.findall(rb"<f[ >].*?</f>", archive.read(name))]
 
 
 def test_summary_sheet_pdf_one_page(tmp_path, no_network):
@@ -355,7 +366,7 @@ def test_summary_sheet_pdf_one_page(tmp_path, no_network):
     assert fetcher.refused == []
 
 
-def test_summary_sheet_xlsx_neutralised_and_numeric():
+def test_summary_sheet_xlsx_shows_typed_text_never_formulas_and_numbers():
     summary = load_summary()
     summary["details"][0]["label"] = "=HYPERLINK(\"http://127.0.0.1:1\",\"点我\")"
     summary["campaign"]["version"] = "@SUM(1)"
@@ -368,18 +379,21 @@ def test_summary_sheet_xlsx_neutralised_and_numeric():
     assert header[:3] == ["生活圈", "服务人口", "调查编号"] and "满意率" in header
     rows = list(sheet.iter_rows(min_row=2))
     assert len(rows) == 2 + len(summary["details"])
+    assert xlsx_formulas(data) == []
     for row in rows:
         for cell in row:
             if isinstance(cell.value, str):
                 assert cell.data_type == "s"
-                assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.value
+                assert not cell.value.startswith("'"), cell.value
     col = {name: i for i, name in enumerate(header)}
     first = rows[0]
-    assert first[col["生活圈"]].value == "'=cmd|' /C calc'!A0"
-    assert first[col["评价机构"]].value == "'+机构"
-    assert first[col["报告编号"]].value == "'-1"
-    assert first[col["问卷版本"]].value == "'@SUM(1)"
-    assert rows[2][col["指标"]].value.startswith("'=HYPERLINK")
+    # Exactly what was typed, no visible apostrophe; Excel's quote prefix keeps it text on edit.
+    assert first[col["生活圈"]].value == "=cmd|' /C calc'!A0" and first[col["生活圈"]].quotePrefix
+    assert first[col["评价机构"]].value == "+机构"
+    assert first[col["报告编号"]].value == "-1"
+    assert first[col["问卷版本"]].value == "@SUM(1)"
+    assert rows[2][col["指标"]].value == "=HYPERLINK(\"http://127.0.0.1:1\",\"点我\")"
+    assert rows[2][col["指标"]].quotePrefix and not first[col["指标"]].quotePrefix
     # Numbers are numbers, rates formatted as percentages.
     assert first[col["指标"]].value == "业态满意"
     assert first[col["有效样本量"]].value == 622 and first[col["服务人口"]].value == 20000

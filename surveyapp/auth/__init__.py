@@ -5,8 +5,10 @@ from .users import load_user  # noqa: F401  (registers the user loader)
 
 def init_app(app) -> None:
     from .access import init_app as init_access
-    from .cli import user_cli
+
+    from ..models.user import ROLE_LABELS
 
     init_access(app)
     app.register_blueprint(bp)
-    app.cli.add_command(user_cli)
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS
+

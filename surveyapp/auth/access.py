@@ -9,7 +9,7 @@ Two rules, each in one place:
 """
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from ..db import get_session
@@ -19,6 +19,8 @@ from .users import can_see_circle
 
 #: Roles that may see individual responses, enter evaluations and issue reports.
 ASSESSMENT_ROLES = (ADMIN, ASSESSOR)
+#: All a user signed in with a one-time password may do before choosing their own.
+ONE_TIME_PASSWORD_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
 
 
 def circle_or_404(circle_id: int) -> Circle:
@@ -71,8 +73,14 @@ def enforce():
         return current_app.login_manager.unauthorized()
     if current_user.role not in roles:
         abort(404)
+    if current_user.must_change_password and endpoint not in ONE_TIME_PASSWORD_ENDPOINTS:
+        if request.path.startswith("/api/"):
+            abort(403)
+        return redirect(url_for("auth.change_password"))
     return None
 
 
 def init_app(app) -> None:
-    app.before_request(enforce)
+    # First of all before_request functions: a request the table refuses is answered before
+    # its body is read (an anonymous upload never gets parsed) and before the CSRF check.
+    app.before_request_funcs.setdefault(None, []).insert(0, enforce)

@@ -23,12 +23,14 @@ Decisions worth knowing:
 """
 from __future__ import annotations
 
+from ..models.user import Role
+
 ANONYMOUS = "anonymous"
-OFFICER = "officer"
-ASSESSOR = "assessor"
-ADMIN = "admin"
-INTERVIEWER = "interviewer"
-ROLES = (ANONYMOUS, OFFICER, ASSESSOR, ADMIN, INTERVIEWER)
+OFFICER = Role.officer.value
+ASSESSOR = Role.assessor.value
+ADMIN = Role.admin.value
+INTERVIEWER = Role.interviewer.value
+ROLES = (ANONYMOUS, *(role.value for role in Role))
 
 #: Anyone, signed in or not (resident and merchant pages, sign-in, static files).
 PUBLIC = frozenset(ROLES)
@@ -54,6 +56,15 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     # Signing in and out (auth/).
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    # Staff accounts (accounts/): admins only.
+    "accounts.index": ADMINS,
+    "accounts.new": ADMINS,
+    "accounts.show": ADMINS,
+    "accounts.edit": ADMINS,
+    "accounts.circles": ADMINS,
+    "accounts.password": ADMINS,
+    "accounts.state": ADMINS,
     # Campaigns (campaigns/).
     "campaigns.index": ASSESSORS,
     "campaigns.qr": ASSESSORS,

@@ -2,9 +2,9 @@
 ``templates/reports/community_lists.html``) and an XLSX workbook.
 
 Both are built from one plain document (:func:`lists_document`), so the printout and the
-spreadsheet say the same thing. Every text cell of the workbook goes through
-``reports.summary_sheet.neutralise``: project titles, notes and reasons are typed by staff and
-could start with ``=``.
+spreadsheet say the same thing. Every row of the workbook goes through
+``reports.spreadsheet.append_row``: project titles, notes and reasons are typed by staff and
+could start with ``=``; they are written as string cells, shown as typed and never evaluated.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from reports.rendering import chinese_date, pdf_timestamp, render_pdf
-from reports.summary_sheet import neutralise
+from reports.spreadsheet import append_row
 from reports.walk_coverage import coverage_context
 
 from . import queries
@@ -121,13 +121,13 @@ HEADER_FILL = PatternFill("solid", fgColor="ECEAE4")
 
 def _sheet(workbook, title: str, header: list[str], rows: list[list], widths: list[int], percent_columns=()):
     sheet = workbook.create_sheet(title)
-    sheet.append([neutralise(h) for h in header])
+    append_row(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        append_row(sheet, row)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for column in percent_columns:

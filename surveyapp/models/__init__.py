@@ -13,14 +13,14 @@ from .report import IssuedReport
 from .response import Channel, Exclusion, Response
 from .review import ResponseReview
 from .tally import AnswerTally
-from .user import Role, User
+from .user import ROLE_LABELS, Role, User
 from .community import (CommunityProject, DemandDecision, ProjectDemand, ProjectNote, ProjectStatus,
                         SuggestionTriage)
 from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
     "AnswerDraft", "AnswerTally", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
-    "Community", "CommunityCreate", "CommunityPoint", "Evaluation", "FrozenEvaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "User",
+    "Community", "CommunityCreate", "CommunityPoint", "Evaluation", "FrozenEvaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "ROLE_LABELS", "User",
     "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
     "Outlet", "OutletSource", "OutletStatus",
 ]

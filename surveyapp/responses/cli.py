@@ -5,12 +5,13 @@ import json
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..db import session_scope
 from ..models import Campaign
 from ..questionnaire.registry import UnknownQuestionnaire, questionnaire_by_hash
-from .importer import ImportFailed, import_file, summary
+from .importer import ImportFailed, Limits, import_file, summary
 from .operations import rebuild_tallies
 
 responses_cli = AppGroup("responses", help="Stored responses: paper import, maintenance.")
@@ -38,7 +39,7 @@ def import_command(campaign_id, file, as_json):
     with session_scope() as session:
         campaign, questionnaire = _campaign_and_questionnaire(session, campaign_id)
         try:
-            result = import_file(session, campaign, questionnaire, file)
+            result = import_file(session, campaign, questionnaire, file, Limits.from_config(current_app.config))
         except ImportFailed as failed:
             for problem in failed.problems:
                 click.echo(str(problem), err=True)

@@ -14,7 +14,6 @@ write path excludes it) rather than refused.
 from __future__ import annotations
 
 import csv
-import io
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -27,6 +26,7 @@ from ..models import Campaign, Channel
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers
 from ..questionnaire.expressions import MULTI_SEPARATORS
+from ..textinput import UnreadableText, clean_text
 from .operations import NewResponse, record_many
 
 #: Optional column holding the number printed on the paper form (not a question).
@@ -52,6 +52,15 @@ MSG_DUPLICATE_COLUMN = "列名重复，每一题只能有一列"
 MSG_MISSING_COLUMN = "缺少这道必答题的列"
 MSG_NAMELESS_COLUMN = "这一列有内容但没有列名，请在第 1 行填写题目名称"
 MSG_SERIAL_TOO_LONG = f"问卷编号太长，请不超过{SERIAL_MAX_LENGTH}个字符"
+MSG_FILE_TOO_BIG = "文件有 {size}，超过了上限 {cap}：请分成几个文件导入"
+MSG_XLSX_UNPACKS = "这个 Excel 文件解压后有 {size}，超过了上限 {cap}：请删除多余的工作表、空行和格式后另存，或分成几个文件导入"
+MSG_XLSX_DIMENSION = ("工作表的使用范围一直到 {last}，超过了上限（{rows} 行问卷、{columns} 列）："
+                      "请删除数据以外的行和列后另存，或分成几个文件导入")
+MSG_TOO_MANY_ROWS = "问卷超过了上限 {cap} 份（第 2 行起，连同空行计），这一行已超出：请删除多余的空行，或分成几个文件导入"
+MSG_TOO_MANY_COLUMNS = "这一行的内容超出了上限 {cap} 列：请删除多余的列"
+MSG_CELL_TOO_LONG = "这一格有 {n} 个字，超过了上限 {cap} 个字"
+MSG_FORMULA = "这一格是公式，导入只接受直接填写的内容：请改为填写数值（可复制后“选择性粘贴 → 数值”）"
+MSG_UNREADABLE = "这一格含有无法识别的字符，请重新输入"
 
 
 def column_letters(index: int) -> str:
@@ -128,6 +137,32 @@ class ImportResult:
 
 # --- reading -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Limits:
+    """How much a file may hold; every importer enforces the same caps, read from the settings
+    ``IMPORT_MAX_BYTES``, ``IMPORT_MAX_ROWS`` and ``IMPORT_MAX_CELL_CHARS`` (see
+    ``surveyapp/config.py`` for the defaults and why)."""
+
+    max_bytes: int = 20_000_000
+    max_rows: int = 50_000
+    max_cell_chars: int = 5_000
+    #: Columns a sheet may use (a questionnaire has dozens; a platform export a few hundred).
+    max_columns: int = 1_000
+    #: An XLSX is a zip of XML: its parts may unpack to this many times ``max_bytes``, about
+    #: what a CSV of ``max_bytes`` becomes as sheet XML. A "zip bomb" is refused from the
+    #: sizes its zip directory declares, before anything is unpacked.
+    xlsx_expansion: int = 8
+
+    @classmethod
+    def from_config(cls, config) -> "Limits":
+        return cls(max_bytes=int(config["IMPORT_MAX_BYTES"]), max_rows=int(config["IMPORT_MAX_ROWS"]),
+                   max_cell_chars=int(config["IMPORT_MAX_CELL_CHARS"]))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
 @dataclass
 class Sheet:
     """The cells of a file as text: ``rows`` are (spreadsheet row number, cells) after the header."""
@@ -136,69 +171,199 @@ class Sheet:
     rows: list[tuple[int, list[str]]]
 
 
-def read_sheet(path: Path) -> Sheet:
-    """Read a CSV or XLSX file into text cells; raises ImportFailed for an unreadable file."""
+class _TooMuch(Exception):
+    """Stop reading: the file is past a cap (the problem says which)."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+class _Collector:
+    """Takes rows as they are read, checks each against the caps and the text rule, and keeps
+    them; a file past the row or column cap stops the reading at once."""
+
+    def __init__(self, file_name: str, limits: Limits):
+        self.file_name, self.limits = file_name, limits
+        self.rows: list[list[str]] = []
+        self.problems: list[Problem] = []
+
+    def cell_problem(self, row: int, column: int, message: str, value: str) -> None:
+        if len(self.problems) < MAX_READ_PROBLEMS:
+            self.problems.append(Problem(self.file_name, message, row=row, columns=column_letters(column), value=value))
+
+    def add(self, number: int, cells: list) -> None:
+        """Row ``number`` (1-based) with its cells; rows must come in order. Empty rows past
+        the cap are ignored (Excel keeps formatted empty rows); a filled one stops the reading."""
+        limits = self.limits
+        texts = [_cell_text(value) for value in cells]
+        if number > limits.max_rows + 1:
+            if all(_blank(text) for text in texts):
+                return
+            raise _TooMuch(Problem(self.file_name, MSG_TOO_MANY_ROWS.format(cap=limits.max_rows), row=number))
+        while len(self.rows) < number - 1:
+            self.rows.append([])
+        for index, text in enumerate(texts):
+            if not text:
+                continue
+            if index >= limits.max_columns:
+                raise _TooMuch(Problem(self.file_name, MSG_TOO_MANY_COLUMNS.format(cap=limits.max_columns),
+                                       row=number, columns=column_letters(index), value=text[:SHOWN_VALUE_LENGTH]))
+            if len(text) > limits.max_cell_chars:
+                self.cell_problem(number, index, MSG_CELL_TOO_LONG.format(n=len(text), cap=limits.max_cell_chars),
+                                  text[:SHOWN_VALUE_LENGTH])
+                text = text[:limits.max_cell_chars]
+            try:
+                texts[index] = clean_text(text)
+            except UnreadableText:
+                self.cell_problem(number, index, MSG_UNREADABLE, "")
+                texts[index] = ""
+        self.rows.append(texts)
+
+
+#: Problems found while reading (long cells...) reported before giving up on the rest.
+MAX_READ_PROBLEMS = 200
+
+
+def read_sheet(path: Path, limits: Limits = Limits()) -> Sheet:
+    """Read a CSV or XLSX file into text cells, refusing early what is past ``limits``;
+    raises ImportFailed for an unreadable or oversized file."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ImportFailed([Problem(path.name, MSG_SUFFIX)])
     if not path.is_file():
         raise ImportFailed([Problem(path.name, MSG_NO_FILE)])
-    rows = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
-    return _to_sheet(path.name, rows)
-
-
-def _read_csv(path: Path) -> list[list[str]]:
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise ImportFailed([Problem(path.name, MSG_FILE_TOO_BIG.format(size=_mb(size), cap=_mb(limits.max_bytes)))])
+    collector = _Collector(path.name, limits)
     try:
-        data = path.read_bytes()
+        if suffix == ".csv":
+            _read_csv(path, collector)
+        else:
+            _read_xlsx(path, collector)
+    except _TooMuch as too_much:
+        raise ImportFailed([*collector.problems, too_much.problem]) from None
+    if collector.problems:
+        raise ImportFailed(collector.problems)
+    return _to_sheet(path.name, collector.rows)
+
+
+def _read_csv(path: Path, collector: _Collector) -> None:
+    """Stream the rows of a CSV file into ``collector``.
+
+    UTF-8 first (with or without the BOM Excel's "CSV UTF-8" writes): a GBK file is almost
+    never valid UTF-8, while UTF-8 text often decodes as GB18030 into nonsense, so the order
+    matters. GB18030 covers GBK/GB2312, what Excel in China saves as plain "CSV"."""
+    try:
+        with path.open("rb") as raw:
+            head = raw.read(4096)
     except OSError as exc:
         raise ImportFailed([Problem(path.name, MSG_NO_FILE)]) from exc
-    # UTF-8 first (with or without the BOM Excel's "CSV UTF-8" writes): a GBK file is almost
-    # never valid UTF-8, while UTF-8 text often decodes as GB18030 into nonsense, so the
-    # order matters. GB18030 covers GBK/GB2312, what Excel in China saves as plain "CSV".
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    # UTF-16 and binary files decode "successfully" into NULs; a stray NUL in a UTF-8 file is
+    # only a character the text rule removes.
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 8 > len(head):
         raise ImportFailed([Problem(path.name, MSG_ENCODING)])
-    if "\x00" in text:  # UTF-16 and binary files decode "successfully" into NULs
-        raise ImportFailed([Problem(path.name, MSG_ENCODING)])
+    previous_limit = csv.field_size_limit()
+    # Let a long cell through the parser so that it is reported with its row and column
+    # (the file itself is already within max_bytes).
+    csv.field_size_limit(max(previous_limit, collector.limits.max_bytes + 1))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise ImportFailed([Problem(path.name, MSG_BAD_CSV)]) from exc
+        for encoding in ("utf-8-sig", "gb18030"):
+            collector.rows, collector.problems = [], []
+            try:
+                with path.open(encoding=encoding, newline="") as text:
+                    for number, cells in enumerate(csv.reader(text), start=1):
+                        collector.add(number, cells)
+                return
+            except UnicodeDecodeError:
+                continue
+            except csv.Error as exc:
+                raise ImportFailed([Problem(path.name, MSG_BAD_CSV)]) from exc
+        raise ImportFailed([Problem(path.name, MSG_ENCODING)])
+    finally:
+        csv.field_size_limit(previous_limit)
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(path: Path, collector: _Collector) -> None:
+    """Stream the first worksheet of an XLSX file into ``collector``.
+
+    Before anything is unpacked, the zip directory's sizes are checked (a small file can
+    unpack to gigabytes) and so is the sheet's declared dimension. The sheet is then read
+    with the parser openpyxl's read-only mode uses, cell by cell as stored: a stray cell at
+    XFD1048576 is met as one cell (and refused) instead of a million padded rows. Formula
+    cells are refused: the value typed is what is imported, never a computed one.
+    """
+    import zipfile
+
     from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
 
+    limits = collector.limits
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
+    if unpacked > limits.max_bytes * limits.xlsx_expansion:
+        raise ImportFailed([Problem(path.name, MSG_XLSX_UNPACKS.format(size=_mb(unpacked),
+                                                                      cap=_mb(limits.max_bytes * limits.xlsx_expansion)))])
     with warnings.catch_warnings():
         # openpyxl warns about features it drops (data validation, styles) from files saved
         # by Excel or WPS; they do not matter for reading values.
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
         try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
+            workbook = load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds (zip, XML, KeyError...) for a bad file
             raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
         try:
             sheet = workbook.worksheets[0]
-            # The stored dimension may be wrong (files written by other tools); without it,
-            # every row is read at its own width instead of being cut to the stated one.
-            sheet.reset_dimensions()
-            return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+            declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+            if declared_rows > limits.max_rows + 1 or declared_columns > limits.max_columns:
+                raise _TooMuch(Problem(path.name, MSG_XLSX_DIMENSION.format(
+                    last=f"{column_letters(max(declared_columns, 1) - 1)}{declared_rows}", rows=limits.max_rows,
+                    columns=limits.max_columns)))
+            with sheet._get_source() as source:
+                parser = WorkSheetParser(source, sheet._shared_strings, data_only=False, epoch=workbook.epoch,
+                                         date_formats=workbook._date_formats,
+                                         timedelta_formats=workbook._timedelta_formats)
+                for number, cells in parser.parse():
+                    collector.add(number, _xlsx_row(path.name, number, cells, collector))
+        except (_TooMuch, ImportFailed):
+            raise
         except Exception as exc:
             raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
         finally:
             workbook.close()
 
 
+def _xlsx_row(file_name: str, number: int, cells: list[dict], collector: _Collector) -> list:
+    """The values of one parsed row in column order, gaps as None; formulas reported."""
+    limits = collector.limits
+    values: list = []
+    for cell in cells:
+        value = cell["value"]
+        if value is None or value == "":
+            continue
+        index = cell["column"] - 1
+        if index >= limits.max_columns:
+            raise _TooMuch(Problem(file_name, MSG_TOO_MANY_COLUMNS.format(cap=limits.max_columns), row=number,
+                                   columns=column_letters(index), value=_cell_text(value)[:SHOWN_VALUE_LENGTH]))
+        if cell["data_type"] == "f":
+            formula = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
+            collector.cell_problem(number, index, MSG_FORMULA, formula)
+            value = None
+        values.extend([None] * (index - len(values)))
+        values.append(value)
+    return values
+
+
 def _cell_text(value) -> str:
     """A cell as the assessor typed it: 4 and 4.0 are both "4"; empty is ""."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -329,12 +494,12 @@ def _check_rows(file_name: str, sheet: Sheet, questionnaire, columns: _Columns, 
     return items, skipped, problems
 
 
-def check_file(session: Session, campaign: Campaign, questionnaire, path: Path
+def check_file(session: Session, campaign: Campaign, questionnaire, path: Path, limits: Limits = Limits()
                ) -> tuple[list[NewResponse], int, list[Problem]]:
     """Read and check ``path``: the responses to store, the empty rows skipped, and every problem."""
     path = Path(path)
     try:
-        sheet = read_sheet(path)
+        sheet = read_sheet(path, limits)
     except ImportFailed as failed:
         return [], 0, failed.problems
     columns, problems = _check_header(path.name, sheet, questionnaire)
@@ -346,13 +511,14 @@ def check_file(session: Session, campaign: Campaign, questionnaire, path: Path
     return items, skipped, problems
 
 
-def import_file(session: Session, campaign: Campaign, questionnaire, path: Path) -> ImportResult:
+def import_file(session: Session, campaign: Campaign, questionnaire, path: Path,
+                limits: Limits = Limits()) -> ImportResult:
     """Check ``path`` completely, then store all of its questionnaires in one transaction.
 
     Raises ImportFailed (with every problem) and stores nothing when anything is wrong.
     ``questionnaire`` must be the campaign's own frozen questionnaire.
     """
-    items, skipped, problems = check_file(session, campaign, questionnaire, path)
+    items, skipped, problems = check_file(session, campaign, questionnaire, path, limits)
     if problems:
         raise ImportFailed(problems)
     stored = record_many(session, campaign, questionnaire, items)

@@ -1,0 +1,11 @@
+"""What every request and response goes through, whatever page it is for: the request
+class that cleans and bounds what comes in (:mod:`.request`) and the security headers on
+what goes out (:mod:`.headers`)."""
+
+
+def init_app(app) -> None:
+    from .headers import init_app as init_headers
+    from .request import init_app as init_request
+
+    init_request(app)
+    init_headers(app)

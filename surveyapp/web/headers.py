@@ -1,0 +1,59 @@
+"""Security headers on every response (written here in a few lines rather than with
+Flask-Talisman: the policy is five fixed headers, and Talisman would also redirect to HTTPS
+and rewrite cookies, which the reverse proxy and our own settings already own).
+
+- ``Content-Security-Policy``: scripts, styles, images, fonts and form targets from this site
+  only; no inline script or style attribute is needed by any page (the pages keep theirs in
+  ``static/``), ``data:`` images for the inline QR codes and charts; nobody may frame a page.
+- ``X-Frame-Options: DENY`` for browsers that predate ``frame-ancestors``.
+- ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin`` (a campaign's token
+  never leaks to another site through the Referer).
+- ``Strict-Transport-Security`` when the request came over HTTPS (directly, or through the
+  trusted proxies counted by ``SURVEYAPP_PROXY_FIX``).
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+
+
+def content_security_policy(tile_url: str = "") -> str:
+    """The policy; the outlet map's tile server (``SURVEYAPP_MAP_TILE_URL``), when one is set,
+    is the only other origin images may come from."""
+    tiles = ""
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "*").split("{", 1)[0])
+        if parts.scheme and parts.netloc:
+            tiles = f" {parts.scheme}://{parts.netloc}"
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src 'self' data: blob:{tiles}",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def add_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(current_app.config.get("MAP_TILE_URL") or ""))
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
+def init_app(app) -> None:
+    app.after_request(add_security_headers)
