@@ -5,10 +5,10 @@ page produce the same bytes from the same data. Templates live in ``templates/re
 stylesheet in ``reports/static/``.
 """
 from .campaign import campaign_report
-from .poster import qr_poster
+from .poster import poster_page, qr_poster, qr_posters
 from .rendering import ReportURLFetcher, render_pdf
 from .spreadsheet import append_row, csv_cell
 from .summary_sheet import neutralise, summary_sheet_pdf, summary_sheet_xlsx
 
-__all__ = ["campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx", "neutralise", "qr_poster",
+__all__ = ["campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx", "neutralise", "qr_poster", "qr_posters", "poster_page",
            "render_pdf", "ReportURLFetcher", "append_row", "csv_cell"]

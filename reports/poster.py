@@ -32,6 +32,24 @@ RESIDENT_INVITATION = "扫一扫，用 3 分钟说说\n您家附近的店铺和�
 RESIDENT_NOTE = "匿名填写 · 不问姓名和电话"
 
 
+def poster_page(*, circle_name: str, url: str, closes_on: date | None, questionnaire_title: str,
+                kicker: str = RESIDENT_KICKER, invitation: str = RESIDENT_INVITATION,
+                note: str = RESIDENT_NOTE) -> dict:
+    """What one poster page shows (the context of ``templates/reports/_poster.html``)."""
+    return {
+        "circle_name": circle_name,
+        "name_size": _name_size(circle_name),
+        "url": url,
+        "qr": qr_code(url).svg_data_uri(scale=10, border=4, dark="#000000", light="#ffffff"),
+        "closes_on": chinese_date(closes_on) if closes_on else None,
+        "closes_day": closes_on,
+        "title": questionnaire_title,
+        "kicker": kicker,
+        "invitation": invitation.split("\n"),
+        "note": note,
+    }
+
+
 def qr_poster(*, circle_name: str, url: str, closes_on: date | None, questionnaire_title: str,
               url_fetcher=None, kicker: str = RESIDENT_KICKER, invitation: str = RESIDENT_INVITATION,
               note: str = RESIDENT_NOTE) -> bytes:
@@ -39,22 +57,27 @@ def qr_poster(*, circle_name: str, url: str, closes_on: date | None, questionnai
 
     ``kicker`` (the line above the circle's name), ``invitation`` (why and how, lines split
     on newlines) and ``note`` (e.g. 匿名填写) follow the survey's kind."""
-    qr = qr_code(url)
+    page = poster_page(circle_name=circle_name, url=url, closes_on=closes_on, questionnaire_title=questionnaire_title,
+                       kicker=kicker, invitation=invitation, note=note)
     context = {
         "doc": {"title": f"{circle_name} 调查二维码",
                 "author": circle_name,
                 # A poster has no issue date of its own: date it by the campaign's closing day (or
                 # leave the date out), never by the clock, so the same input gives the same bytes.
                 "created": pdf_timestamp(closes_on) if closes_on else None},
-        "circle_name": circle_name,
-        "name_size": _name_size(circle_name),
-        "url": url,
-        "qr": qr.svg_data_uri(scale=10, border=4, dark="#000000", light="#ffffff"),
-        "closes_on": chinese_date(closes_on) if closes_on else None,
-        "title": questionnaire_title,
-        "kicker": kicker,
-        "invitation": invitation.split("\n"),
-        "note": note,
+        **page,
     }
     identifier = hashlib.sha256(f"{circle_name}|{url}|{kicker}".encode()).hexdigest()[:32]
     return render_pdf("poster.html", context, identifier=identifier, url_fetcher=url_fetcher)
+
+
+def qr_posters(pages: list[dict], *, title: str = "调查二维码海报", url_fetcher=None) -> bytes:
+    """Many posters in one PDF, one A4 page each (``pages``: :func:`poster_page` results),
+    rendered in one pass: a city's 60 circles print from one file."""
+    if not pages:
+        raise ValueError("no poster to render")
+    latest = max((p["closes_day"] for p in pages if p["closes_day"]), default=None)
+    context = {"doc": {"title": title, "author": title, "created": pdf_timestamp(latest) if latest else None},
+               "pages": pages}
+    identifier = hashlib.sha256("|".join(p["url"] for p in pages).encode()).hexdigest()[:32]
+    return render_pdf("posters.html", context, identifier=identifier, url_fetcher=url_fetcher)

@@ -69,6 +69,20 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "campaigns.index": ASSESSORS,
     "campaigns.qr": ASSESSORS,
     "campaigns.device_rule": ASSESSORS,
+    "campaigns.new": ASSESSORS,
+    "campaigns.batch": ASSESSORS,
+    "campaigns.posters": ASSESSORS,
+    "campaigns.qr_zip": ASSESSORS,
+    "campaigns.schedule": ASSESSORS,
+    "campaigns.close": ASSESSORS,
+    "campaigns.reopen": ASSESSORS,
+    # Registering and editing circles, a city's list at once (circles/): the assessor hired by
+    # a city registers its circles (and may see those they create); admins too.
+    "circles.new": ASSESSORS,
+    "circles.edit": ASSESSORS,
+    "circles.import_list": ASSESSORS,
+    "circles.import_confirm": ASSESSORS,
+    "circles.template": ASSESSORS,
     # A campaign's results and the review of responses (results/).
     "results.dashboard": ASSESSORS,
     "results.exclude": ASSESSORS,

@@ -35,3 +35,40 @@ def community_choices(session: Session, circle_id: int) -> list[str]:
     from ..responses.quality import OUTSIDE_COMMUNITY
 
     return [*community_names(session, circle_id), OUTSIDE_COMMUNITY]
+
+
+def issued_report_numbers(session: Session, circle_id: int) -> list[str]:
+    """Numbers of the reports issued for the circle (its campaigns' and its rounds'), not
+    withdrawn: editing the circle must say these stay as issued."""
+    from sqlalchemy import or_
+
+    from ..models import Campaign, Evaluation, IssuedReport
+
+    campaign_ids = select(Campaign.id).where(Campaign.circle_id == circle_id)
+    evaluation_ids = select(Evaluation.id).where(Evaluation.circle_id == circle_id)
+    query = (select(IssuedReport.report_number)
+             .where(or_(IssuedReport.campaign_id.in_(campaign_ids), IssuedReport.evaluation_id.in_(evaluation_ids)),
+                    IssuedReport.withdrawn_at.is_(None))
+             .order_by(IssuedReport.id))
+    return list(session.exec(query))
+
+
+def circle_names(session: Session, user) -> set[str]:
+    """Names of the circles ``user`` may see: an import refuses them (a list imported twice)."""
+    return {c.name for c in visible_circles(session, user)}
+
+
+def age_bands() -> list[tuple[str, str]]:
+    """(code, label) of the resident questionnaire's age question, the bands a circle's age
+    structure is given in (the weighting matches answers to them); empty without one."""
+    from ..questionnaire import QuestionnaireError
+    from ..questionnaire.registry import UnknownQuestionnaire, current_questionnaire
+    from ..results.summary import AGE_QUESTION
+
+    try:
+        questionnaire = current_questionnaire("resident")
+    except (UnknownQuestionnaire, QuestionnaireError):
+        return []
+    if AGE_QUESTION not in questionnaire:
+        return []
+    return [(choice.name, choice.label) for choice in questionnaire.question(AGE_QUESTION).choices_for()]

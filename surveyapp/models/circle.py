@@ -33,6 +33,8 @@ class CircleCreate(SQLModel):
     city_tier: int = Field(default=3, ge=1, le=3, description="城市等级, 用于连锁化率门槛")
     communities: list[CommunityCreate] = []
     age_structure: dict[str, float] | None = Field(default=None, description="各年龄段人口占比, 用于加权")
+    address: str = Field(default="", max_length=200)
+    notes: str = Field(default="", max_length=2000)
 
     @field_validator("name")
     @classmethod
@@ -41,6 +43,11 @@ class CircleCreate(SQLModel):
         if not value:
             raise ValueError("生活圈名称不能为空")
         return value
+
+    @field_validator("address", "notes")
+    @classmethod
+    def _strip_text(cls, value: str) -> str:
+        return value.strip()
 
 
 class Circle(SQLModel, table=True):
@@ -51,6 +58,10 @@ class Circle(SQLModel, table=True):
     #: Population share of each age band (codes of the questionnaire's age question), when
     #: known: residents' answers are then weighted to it (post-stratification).
     age_structure: dict[str, float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    #: Where the circle is (street, district), as the bureau writes it; shown on its pages.
+    address: str = Field(default="", max_length=200)
+    #: Free notes of the assessor (e.g. where the population figure comes from).
+    notes: str = Field(default="", max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
 
 
