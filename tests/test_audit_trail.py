@@ -23,7 +23,37 @@ EXEMPT = {
     "collect.answer": "residents and merchants answer anonymously; their answers are survey data, not staff writes",
     "interview.answer": "an interviewer's answers are survey answers (channel interview, the interviewer stored on "
                         "the response), not staff writes",
+    "circles.import_list": "checks the uploaded city list and shows the counts; nothing is stored until "
+                           "circles.import_confirm",
 }
+
+#: Writes that register new circles: their entries name the new circle, not the world's.
+CREATES_CIRCLES = {"circles.new", "circles.import_confirm"}
+
+
+def _days(n):
+    from datetime import timedelta
+
+    from surveyapp.timezones import local_today
+
+    return (local_today() + timedelta(days=n)).isoformat()
+
+
+def _staged_city_list(users):
+    from flask import current_app
+
+    from surveyapp.circles.staging import stage
+
+    content = "生活圈名称,服务人口,社区及人口\n新城生活圈,12000,甲社区=7000；乙社区=5000\n".encode("utf-8")
+    return stage(current_app.instance_path, users["assessor"].id, content, ".csv")
+
+
+def _closed(db, ids):
+    from surveyapp.campaigns.operations import close_campaign
+    from surveyapp.models import Campaign
+
+    close_campaign(db, db.get(Campaign, ids["campaign_id"]))
+    return ids["campaign_id"]
 
 
 def _outlet_pair(db, circle_id):
@@ -73,6 +103,27 @@ WRITES = {
     "auth.logout": ("assessor", lambda db, ids, users: ("/staff/logout", {}), "auth.logout"),
     "campaigns.device_rule": ("assessor", lambda db, ids, users: (
         f"/staff/campaigns/{ids['campaign_id']}/device-rule", {"answers_per_device": "1"}), "campaign.device_rule"),
+    "circles.new": ("assessor", lambda db, ids, users: (
+        "/staff/circles/new", {"name": "新登记生活圈", "population": "15000", "city_tier": "2",
+                               "communities-0-name": "甲社区", "communities-0-population": "9000"}), "circle.create"),
+    "circles.edit": ("assessor", lambda db, ids, users: (
+        f"/staff/circles/{ids['circle_id']}/edit", {"name": "本圈", "population": "6000", "city_tier": "3",
+                                                    "communities-0-name": "东社区", "communities-0-population": "3000",
+                                                    "communities-1-name": "西社区", "communities-1-population": "3000"}),
+        "circle.update"),
+    "circles.import_confirm": ("assessor", lambda db, ids, users: (
+        "/staff/circles/import/confirm", {"token": _staged_city_list(users), "file_name": "清单.csv"}),
+        "circle.import"),
+    "campaigns.new": ("assessor", lambda db, ids, users: (
+        "/staff/campaigns/new", {"questionnaire": "resident", "circles": str(ids["circle_id"]),
+                                 "opens_on": _days(0), "closes_on": _days(20)}), "campaign.open"),
+    "campaigns.schedule": ("assessor", lambda db, ids, users: (
+        f"/staff/campaigns/{ids['campaign_id']}/schedule", {"opens_on": _days(-3), "closes_on": _days(40)}),
+        "campaign.dates"),
+    "campaigns.close": ("assessor", lambda db, ids, users: (
+        f"/staff/campaigns/{ids['campaign_id']}/close", {}), "campaign.close"),
+    "campaigns.reopen": ("assessor", lambda db, ids, users: (
+        f"/staff/campaigns/{_closed(db, ids)}/reopen", {"closes_on": _days(10)}), "campaign.reopen"),
     "community.demand": ("officer", lambda db, ids, users: (
         f"/community/circles/{ids['circle_id']}/demands/laundry", {"reason": "附近已有两家"}), "demand.decline"),
     "community.triage": ("officer", lambda db, ids, users: (
@@ -177,7 +228,9 @@ def test_each_staff_write_leaves_an_entry(audit_app, db, endpoint):
     expected_user = world.users["assessor" if role == "anonymous" else role]
     assert (entry.user_id, entry.actor) == (expected_user.id, expected_user.username)
     assert entry.summary
-    if entry.target_type != "user":
+    if endpoint in CREATES_CIRCLES:
+        assert entry.circle_id not in (None, world.own.ids["circle_id"], world.other.ids["circle_id"])
+    elif entry.target_type != "user":
         assert entry.circle_id == world.own.ids["circle_id"]
 
 
