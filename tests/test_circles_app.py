@@ -343,3 +343,25 @@ def test_circle_import_template_and_edit_commands(web, session, tmp_path):
     assert document["communities"] == [{"name": "幸福里社区", "population": 12000}, {"name": "和平社区", "population": 8000}]
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "circle.update")).one()
     assert entry.actor.startswith("命令行") and entry.after == {"population": 21000, "address": "新地址"}
+
+
+def test_a_failure_while_storing_the_list_leaves_nothing_behind(web, session, monkeypatch):
+    """All or nothing even past the checks: the third circle fails to store, none is kept."""
+    from surveyapp.circles import operations
+
+    client, _ = signed_in(web, session)
+    html = upload(client, xlsx(GOOD_ROWS)).get_data(as_text=True)
+    real, calls = operations.add_circle, []
+
+    def failing_on_the_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("connection lost")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(operations, "add_circle", failing_on_the_third)
+    web.config["PROPAGATE_EXCEPTIONS"] = False
+    assert confirm(client, html).status_code == 500
+    assert count(session, Circle) == 0 and count(session, Community) == 0 and count(session, CircleAccess) == 0
+    session.expire_all()
+    assert session.exec(select(AuditEntry.action)).all() == ["auth.login"]
