@@ -1,7 +1,8 @@
 """An assessor sets up a new city in Debian's headless Chromium (desktop size), with no command
 line: downloads the list template, uploads a list with a mistake, reads the problem, uploads the
 corrected list, confirms, opens the resident survey for every new circle at once, and downloads
-all posters (one PDF) and all QR codes (one ZIP). No page reports a CSP violation.
+all posters (one PDF) and all QR codes (one ZIP). No page reports a CSP violation, and axe-core
+finds no serious WCAG 2.1 A/AA violation on the pages of the way.
 
 Set SURVEYAPP_SCREENSHOTS=<folder> to keep a PNG of every step.
 """
@@ -18,6 +19,7 @@ from sqlmodel import select
 from surveyapp.auth.users import create_user
 from surveyapp.models import AuditEntry, Campaign, Circle
 
+from .test_e2e_paged import axe_violations
 from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, live_server, shoot  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +54,7 @@ def filled(template: bytes, rows) -> bytes:
 
 def test_an_assessor_imports_a_city_and_opens_its_surveys(app, db, live_server, desktop, tmp_path):
     page, base = desktop, live_server
-    violations = []
+    violations, axe = [], []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     create_user(db, "firm", PASSWORD, "assessor", "示例评价机构")
     page.goto(f"{base}/staff/login")
@@ -63,6 +65,7 @@ def test_an_assessor_imports_a_city_and_opens_its_surveys(app, db, live_server, 
     page.click("nav >> text=生活圈与评价")
     page.click("text=导入城市生活圈清单")
     shoot(page, "city-01-import")
+    axe.extend(f"city-01-import: {v}" for v in axe_violations(page))
     with page.expect_download() as download:
         page.click("text=下载清单模板（Excel）")
     template = (tmp_path / "template.xlsx")
@@ -81,6 +84,7 @@ def test_an_assessor_imports_a_city_and_opens_its_surveys(app, db, live_server, 
     assert problems.first.inner_text().split("\t")[:2] == ["3", "B"]
     assert "服务人口应为正整数" in problems.first.inner_text()
     shoot(page, "city-02-problems")
+    axe.extend(f"city-02-problems: {v}" for v in axe_violations(page))
     assert db.exec(select(Circle)).all() == []
 
     rows[1][1] = 20000
@@ -89,15 +93,18 @@ def test_an_assessor_imports_a_city_and_opens_its_surveys(app, db, live_server, 
     page.click("button:has-text('检查文件')")
     assert "3 个生活圈" in page.locator(".ok-note").inner_text()
     shoot(page, "city-03-confirm")
+    axe.extend(f"city-03-confirm: {v}" for v in axe_violations(page))
     page.click("button:has-text('确认导入这 3 个生活圈')")
 
     # Straight on to opening the surveys, the new circles already ticked.
     assert "已导入 3 个生活圈" in page.content()
     assert page.locator("input[name=circles]:checked").count() == 3
     shoot(page, "city-04-open-surveys")
+    axe.extend(f"city-04-open-surveys: {v}" for v in axe_violations(page))
     page.click("button:has-text('开启调查')")
     assert "已为 3 个生活圈开启居民问卷调查" in page.content()
     shoot(page, "city-05-batch")
+    axe.extend(f"city-05-batch: {v}" for v in axe_violations(page))
 
     with page.expect_download() as download:
         page.click("text=下载全部海报")
@@ -120,8 +127,10 @@ def test_an_assessor_imports_a_city_and_opens_its_surveys(app, db, live_server, 
                        "campaign.open", "campaign.open", "campaign.open"]
     page.goto(f"{base}/staff/campaigns/{circles and db.exec(select(Campaign)).first().id}/schedule")
     shoot(page, "city-06-schedule")
+    axe.extend(f"city-06-schedule: {v}" for v in axe_violations(page))
     page.goto(f"{base}/staff/circles/{circles[0].id}/edit")
     shoot(page, "city-07-edit")
+    axe.extend(f"city-07-edit: {v}" for v in axe_violations(page))
     page.goto(f"{base}/staff/campaigns")
     shoot(page, "city-08-campaigns")
     page.goto(f"{base}/staff/circles/new")
@@ -135,6 +144,8 @@ def test_an_assessor_imports_a_city_and_opens_its_surveys(app, db, live_server, 
     assert page.locator("input[name=population]").input_value() == "一万二"
     assert "请填写这个社区的人口" in page.locator(".community-rows tr.has-error").inner_text()
     shoot(page, "city-09-new-circle-errors")
+    axe.extend(f"city-09-new-circle-errors: {v}" for v in axe_violations(page))
     page.goto(f"{base}/staff/circles")
     shoot(page, "city-10-circles")
     assert not violations, violations
+    assert not axe, axe
