@@ -9,14 +9,27 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask import Response as HttpResponse
 from flask_login import current_user
 
+from pathlib import Path
+
+from sqlmodel import select
+
 from ..auth.access import campaign_or_404
 from ..auth.users import visible_circle_ids
+from ..circles.queries import visible_circles
 from ..db import get_session
+from ..downloads import file_response
+from ..models import Campaign, Circle
 from ..models.timeutil import utcnow
+from ..questionnaire import QuestionnaireError
 from ..questionnaire.kinds import survey_kind
+from ..questionnaire.registry import current_questionnaire
 from ..results.service import summary_for
-from .forms import DeviceRuleForm
-from .operations import CampaignError, set_answers_per_device
+from ..timezones import local_date, local_today
+from .batch import MAX_BATCH, posters_pdf
+from .batch import qr_zip as make_qr_zip
+from .forms import CloseForm, DeviceRuleForm, OpenSurveyForm, ReopenForm, ScheduleForm
+from .operations import (CampaignError, close_campaign, open_campaigns, reopen_campaign, set_answers_per_device,
+                         set_dates)
 from .qr import public_url, qr_png, qr_svg
 from .queries import campaign_rows
 
@@ -73,11 +86,6 @@ def device_rule(campaign_id: int):
 
 def questionnaire_choices() -> list[tuple[str, str]]:
     """(file name, "居民问卷调查 · title") of the questionnaire files, residents first."""
-    from pathlib import Path
-
-    from ..questionnaire import QuestionnaireError
-    from ..questionnaire.registry import current_questionnaire
-
     choices = []
     for path in sorted(Path(current_app.config["QUESTIONNAIRE_DIR"]).glob("*.yaml")):
         try:
@@ -92,13 +100,6 @@ def questionnaire_choices() -> list[tuple[str, str]]:
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 def new():
     """Open a resident or merchant survey for the circles ticked (all of them, or none)."""
-    from ..circles.queries import visible_circles
-    from ..questionnaire import QuestionnaireError
-    from ..questionnaire.registry import current_questionnaire
-    from ..timezones import local_today
-    from .forms import OpenSurveyForm
-    from .operations import open_campaigns
-
     db = get_session()
     circles = visible_circles(db, current_user)
     form = OpenSurveyForm()
@@ -130,10 +131,6 @@ def new():
 
 def _open_kinds(db, circle_ids: list[int]) -> dict[int, list[str]]:
     """circle id → labels of the surveys running or about to run there (shown beside each box)."""
-    from sqlmodel import select
-
-    from ..models import Campaign
-
     now = utcnow()
     result: dict[int, list[str]] = {}
     if not circle_ids:
@@ -146,8 +143,6 @@ def _open_kinds(db, circle_ids: list[int]) -> dict[int, list[str]]:
 
 def _selected():
     """The campaigns named by ``?campaign=`` (each must be visible: else 404), in that order."""
-    from .batch import MAX_BATCH
-
     ids = list(dict.fromkeys(request.args.getlist("campaign", type=int)))
     if len(ids) > MAX_BATCH:
         abort(413)
@@ -163,8 +158,6 @@ def batch():
         return redirect(url_for("campaigns.index"))
     db = get_session()
     base = current_app.config["BASE_URL"]
-    from ..models import Circle
-
     rows = [(c, db.get(Circle, c.circle_id), public_url(base, c.token)) for c in campaigns]
     return render_template("campaigns/batch.html", rows=rows, ids=[c.id for c in campaigns], now=utcnow(),
                            kinds={c.id: survey_kind(c.kind) for c in campaigns})
@@ -172,9 +165,6 @@ def batch():
 
 @bp.route("/campaigns/posters.pdf")
 def posters():
-    from ..downloads import file_response
-    from .batch import posters_pdf
-
     campaigns = _selected()
     if not campaigns:
         flash("请先勾选要打印海报的问卷调查。", "error")
@@ -185,24 +175,17 @@ def posters():
 
 @bp.route("/campaigns/qr.zip")
 def qr_zip():
-    from ..downloads import file_response
-    from .batch import qr_zip as make_zip
-
     campaigns = _selected()
     if not campaigns:
         flash("请先勾选要下载二维码的问卷调查。", "error")
         return redirect(url_for("campaigns.index"))
-    content = make_zip(get_session(), campaigns, current_app.config["BASE_URL"])
+    content = make_qr_zip(get_session(), campaigns, current_app.config["BASE_URL"])
     return file_response(content, "application/zip", f"二维码-{len(campaigns)}份.zip")
 
 
 # --- dates, closing early, reopening ----------------------------------------------------------
 
 def _schedule_page(campaign, status: int = 200, **forms):
-    from ..models import Circle
-    from ..timezones import local_date
-    from .forms import CloseForm, ReopenForm, ScheduleForm
-
     db = get_session()
     schedule = forms.get("schedule") or ScheduleForm(
         formdata=None, opens_on=local_date(campaign.opens_at).isoformat(),
@@ -216,9 +199,6 @@ def _schedule_page(campaign, status: int = 200, **forms):
 @bp.route("/campaigns/<int:campaign_id>/schedule", methods=["GET", "POST"])
 def schedule(campaign_id: int):
     """Set, extend or shorten the dates (the form), with closing early and reopening beside it."""
-    from .forms import ScheduleForm
-    from .operations import set_dates
-
     campaign = campaign_or_404(campaign_id)
     if request.method == "GET":
         return _schedule_page(campaign)
@@ -236,9 +216,6 @@ def schedule(campaign_id: int):
 
 @bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
 def close(campaign_id: int):
-    from .forms import CloseForm
-    from .operations import close_campaign
-
     campaign = campaign_or_404(campaign_id)
     form = CloseForm()
     if form.validate_on_submit():
@@ -255,9 +232,6 @@ def close(campaign_id: int):
 
 @bp.route("/campaigns/<int:campaign_id>/reopen", methods=["POST"])
 def reopen(campaign_id: int):
-    from .forms import ReopenForm
-    from .operations import reopen_campaign
-
     campaign = campaign_or_404(campaign_id)
     form = ReopenForm()
     if form.validate_on_submit():
