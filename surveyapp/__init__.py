@@ -49,6 +49,7 @@ def create_app(config: dict | None = None):
     from .locations import init_app as init_locations
     from .circlepage import init_app as init_circlepage
     from .reporting import init_app as init_reporting
+    from .responses import init_app as init_responses
     from .results import init_app as init_results
 
     web.init_app(app)
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None):
     init_collect(app)
     init_campaigns(app)
     init_results(app)
+    init_responses(app)
     init_api(app)
     init_evaluation(app)
     init_interview(app)

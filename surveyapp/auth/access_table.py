@@ -73,6 +73,10 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "results.dashboard": ASSESSORS,
     "results.exclude": ASSESSORS,
     "results.restore": ASSESSORS,
+    # Paper questionnaires typed into a sheet, uploaded in the browser (responses/).
+    "paper.template": ASSESSORS,
+    "paper.upload": ASSESSORS,
+    "paper.confirm": ASSESSORS,
     # JSON API (api/).
     "api.campaign_summary": STAFF,
     # Interviews at the door or a street desk (interview/).
