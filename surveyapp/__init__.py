@@ -37,6 +37,8 @@ def create_app(config: dict | None = None):
     from . import db, errors, extensions, timezones, web
     from .questionnaire import registry as questionnaires
     from .accounts import init_app as init_accounts
+    from .audit import init_app as init_audit
+    from .overview import init_app as init_overview
     from .api import init_app as init_api
     from .auth import init_app as init_auth
     from .campaigns import init_app as init_campaigns
@@ -60,6 +62,8 @@ def create_app(config: dict | None = None):
     timezones.init_app(app)
     init_auth(app)
     init_accounts(app)
+    init_audit(app)
+    init_overview(app)
     init_collect(app)
     init_campaigns(app)
     init_results(app)

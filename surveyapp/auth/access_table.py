@@ -65,6 +65,14 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "accounts.circles": ADMINS,
     "accounts.password": ADMINS,
     "accounts.state": ADMINS,
+    # The audit log (audit/): admins only, read and export; nothing edits an entry.
+    "audit.index": ADMINS,
+    "audit.export_xlsx": ADMINS,
+    "audit.export_csv": ADMINS,
+    # The city overview (overview/): the home page of assessors and admins.
+    "overview.index": ASSESSORS,
+    "overview.xlsx": ASSESSORS,
+    "overview.pdf": ASSESSORS,
     # Campaigns (campaigns/).
     "campaigns.index": ASSESSORS,
     "campaigns.qr": ASSESSORS,

@@ -1,0 +1,30 @@
+"""The audit log's filter form (a GET form: it reads, so it carries no CSRF token)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+DATE_MESSAGE = "请按 2026-12-01 的格式填写日期"
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = StringField("操作人", validators=[Optional(), Length(max=64, message="不超过64个字")])
+    action = SelectField("操作", choices=[("", "全部")], validate_choice=False, default="")
+    circle = SelectField("生活圈", choices=[("", "全部")], default="")
+    target = StringField("对象", description="如 问卷调查、评价，或对象编号",
+                         validators=[Optional(), Length(max=64, message="不超过64个字")])
+    date_from = DateField("从", validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField("到", validators=[Optional()], format="%Y-%m-%d")
+    page = IntegerField("页", validators=[Optional(), NumberRange(min=1, max=100_000, message="页码不对")])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("结束日期不能早于开始日期")
+
+    def validate_action(self, field):
+        if field.data and field.data not in {code for code, _ in self.action.choices}:
+            raise ValidationError("没有这种操作")
