@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 DATE_MESSAGE = "请按 2026-12-01 的格式填写日期"
@@ -13,8 +14,8 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField("操作人", validators=[Optional(), Length(max=64, message="不超过64个字")])
-    action = SelectField("操作", choices=[("", "全部")], validate_choice=False, default="")
-    circle = SelectField("生活圈", choices=[("", "全部")], default="")
+    action = SelectField("操作", choices=[SelectChoice("", "全部")], validate_choice=False, default="")
+    circle = SelectField("生活圈", choices=[SelectChoice("", "全部")], default="")
     target = StringField("对象", description="如 问卷调查、评价，或对象编号",
                          validators=[Optional(), Length(max=64, message="不超过64个字")])
     date_from = DateField("从", validators=[Optional()], format="%Y-%m-%d")
@@ -26,5 +27,5 @@ class AuditFilterForm(FlaskForm):
             raise ValidationError("结束日期不能早于开始日期")
 
     def validate_action(self, field):
-        if field.data and field.data not in {code for code, _ in self.action.choices}:
+        if field.data and field.data not in {choice.value for choice in self.action.choices}:
             raise ValidationError("没有这种操作")

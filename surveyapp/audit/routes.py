@@ -3,12 +3,13 @@ page, form or endpoint that changes an entry."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..circles.queries import visible_circles
 from ..db import get_session
 from ..downloads import file_response
 from ..timezones import local, local_today
-from flask_login import current_user
 from .export import audit_csv, audit_xlsx
 from .forms import AuditFilterForm
 from .queries import (EXPORT_LIMIT, PAGE_SIZE, Filters, action_label, changes, entries_for_export, entries_page,
@@ -21,8 +22,10 @@ def _form() -> tuple[AuditFilterForm, Filters | None]:
     """The filter form from the query string, and the filters (None when a field is wrong)."""
     db = get_session()
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", "全部"), *((code, f"{action_label(code)}（{code}）") for code in known_actions(db))]
-    form.circle.choices = [("", "全部"), *((str(c.id), c.name) for c in visible_circles(db, current_user))]
+    form.action.choices = [SelectChoice("", "全部"),
+                           *(SelectChoice(code, f"{action_label(code)}（{code}）") for code in known_actions(db))]
+    form.circle.choices = [SelectChoice("", "全部"),
+                           *(SelectChoice(str(c.id), c.name) for c in visible_circles(db, current_user))]
     if request.args and not form.validate():
         return form, None
     return form, Filters(actor=(form.actor.data or "").strip(), action=form.action.data or "",
