@@ -95,7 +95,7 @@ def test_filters_by_who_action_circle_target_and_local_dates(app, db, admin):
 
 
 @pytest.mark.parametrize("query, field, message", [
-    ("date_from=2026-13-01", "date_from", "Not a valid date value."),
+    ("date_from=2026-13-01", "date_from", "请按 2026-12-01 的格式填写日期"),
     ("date_from=2026-12-02&date_to=2026-12-01", "date_to", "结束日期不能早于开始日期"),
     ("action=no.such", "action", "没有这种操作"),
 ])

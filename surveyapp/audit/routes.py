@@ -43,7 +43,9 @@ def _query_args(**changes) -> dict:
 @bp.route("")
 def index():
     form, filters = _form()
-    entries, total, page = [], 0, form.page.data or 1
+    page = request.args.get("page", "1")
+    page = min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1
+    entries, total = [], 0
     if filters is not None:
         entries, total = entries_page(get_session(), filters, current_app.config["TIMEZONE"], page)
     pages = max(1, -(-total // PAGE_SIZE))
