@@ -69,7 +69,7 @@ def test_sign_in_sign_out_and_failed_sign_in_are_listed(app, db, admin):
     for label in ("登录失败", "退出登录", "登录"):
         assert f"<td>{label}<br>" in page
     failed = admin.get("/staff/audit?action=auth.login_failed").get_data(as_text=True)
-    assert "username</th><td><span class=\"after\">boss</span>" in failed
+    assert "用户名</th><td><span class=\"after\">boss</span>" in failed
 
 
 def test_filters_by_who_action_circle_target_and_local_dates(app, db, admin):
@@ -90,7 +90,7 @@ def test_filters_by_who_action_circle_target_and_local_dates(app, db, admin):
     assert count("target=5") == ["2026-11-30 23:00:00"]
     assert count("actor=nobody") == []
     page = admin.get("/staff/audit?action=campaign.device_rule").get_data(as_text=True)
-    assert ('<tr><th>answers_per_device</th><td><span class="before">3</span> → '
+    assert ('<tr><th>每部手机可填份数</th><td><span class="before">3</span> → '
             '<span class="after">1</span></td></tr>') in page
 
 
@@ -127,7 +127,7 @@ def test_exports_are_neutralised(app, db, admin):
     header, row = [c.value for c in sheet[1]], sheet[2]
     summary = row[header.index("说明")]
     assert summary.value == "=HYPERLINK(\"x\")" and summary.data_type == "s" and summary.quotePrefix
-    assert row[header.index("变更（前 → 后）")].value == "note：@SUM(1)"
+    assert row[header.index("变更（前 → 后）")].value == "说明：@SUM(1)"
     assert row[header.index("时间")].value == "2026-12-01 09:00:00"
     text = admin.get("/staff/audit/export.csv?action=project.note").data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))

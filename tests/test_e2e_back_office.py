@@ -23,9 +23,9 @@ PASSWORD = "assessor-pass-1"
 ROWS = [
     {"serial": "A-001", "community": "东社区", "age_band": "a60_69", "years_lived": "y10_plus",
      "business_overall": "4", "service_overall": "5"},
-    {"serial": "A-002", "community": "西社区", "age_band": "a30_39", "years_lived": "y1_3",
+    {"serial": "A-002", "community": "西社区", "age_band": "a30_44", "years_lived": "y1_3",
      "business_overall": "9", "service_overall": "4"},
-    {"serial": "A-003", "community": "东社区", "age_band": "a40_49", "years_lived": "y10_plus",
+    {"serial": "A-003", "community": "东社区", "age_band": "a45_59", "years_lived": "y10_plus",
      "business_overall": "5", "service_overall": "5"},
 ]
 
@@ -112,13 +112,13 @@ def test_paper_upload_fixed_and_confirmed_then_overview_and_audit(app, db, live_
     assert page.locator(".admin-panel a:has-text('操作记录')").count() == 1
     shoot(page, "back-office-06-admin-home")
     page.click(".admin-panel a:has-text('操作记录')")
-    log = page.locator("table.audit tbody").inner_text()
+    log = page.locator("table.audit > tbody").inner_text()
     for text in ("导入纸质问卷 3 份（录入.xlsx）", "退出登录", "assessor-e2e", "admin-e2e"):
         assert text in log
     page.select_option("select[name=action]", "responses.import")
     page.click("button:has-text('筛选')")
     entries = page.locator("table.audit > tbody > tr")
-    assert entries.count() == 1 and "imported" in entries.first.inner_text()
+    assert entries.count() == 1 and "导入份数" in entries.first.inner_text()
     shoot(page, "back-office-07-audit")
     page.fill("input[name=date_from]", "2026-12-05")
     page.fill("input[name=date_to]", "2026-12-01")

@@ -45,6 +45,24 @@ TARGET_LABELS = {"user": "账户", "circle": "生活圈", "campaign": "问卷调
                  "suggestion": "建议", "demand": "需求"}
 
 
+#: Before/after keys as a person reads them (a key not listed shows as it is stored).
+FIELD_LABELS = {
+    "file": "文件", "imported": "导入份数", "incomplete": "其中不完整", "duplicates": "其中编号重复",
+    "skipped_empty": "跳过空行", "answers_per_device": "每部手机可填份数", "exclusion": "剔除原因",
+    "speed_exempt": "不按答题时间剔除", "note": "说明", "username": "用户名", "display_name": "姓名或单位",
+    "role": "角色", "active": "启用", "circles": "可查看的生活圈", "must_change_password": "须修改密码",
+    "locked_seconds": "锁定秒数", "state": "状态", "reason": "原因", "name": "名称", "population": "服务人口",
+    "city_tier": "城市等级", "communities": "社区", "opens_at": "开始时间", "closes_at": "截止时间",
+    "status": "状态", "campaign_id": "问卷调查", "report_number": "报告编号", "kind": "种类",
+    "facts": "事实", "self_points": "自评分", "not_applicable": "不适用", "present": "有", "outlets": "网点数",
+    "title": "标题", "latitude": "纬度", "longitude": "经度", "label": "名称",
+}
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key)
+
+
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
@@ -74,7 +92,7 @@ def changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
     """(field, before, after) for every key of the entry, in the order first seen."""
     before, after = entry.before or {}, entry.after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [(key, readable(before.get(key)) if entry.before is not None else "",
+    return [(field_label(key), readable(before.get(key)) if entry.before is not None else "",
              readable(after.get(key)) if entry.after is not None else "") for key in keys]
 
 
