@@ -109,9 +109,9 @@ def test_paper_upload_fixed_and_confirmed_then_overview_and_audit(app, db, live_
 
     # The admin's home links to the log, where the import and the sign-ins are.
     sign_in(page, base, "admin-e2e", "admin-pass-12")
-    assert page.locator(".admin-panel a:has-text('操作记录')").count() == 1
+    assert page.locator(".admin-links a:has-text('操作记录')").count() == 1
     shoot(page, "back-office-06-admin-home")
-    page.click(".admin-panel a:has-text('操作记录')")
+    page.click(".admin-links a:has-text('操作记录')")
     log = page.locator("table.audit > tbody").inner_text()
     for text in ("导入纸质问卷 3 份（录入.xlsx）", "退出登录", "assessor-e2e", "admin-e2e"):
         assert text in log
