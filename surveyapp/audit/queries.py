@@ -26,7 +26,7 @@ ACTION_LABELS = {
     "account.password": "设置一次性密码", "account.own_password": "修改自己的密码",
     "account.disable": "停用账户", "account.enable": "启用账户",
     "circle.create": "新建生活圈", "circle.update": "修改生活圈", "circle.import": "导入生活圈清单",
-    "campaign.create": "开展问卷调查", "campaign.update": "修改问卷调查", "campaign.close": "结束问卷调查",
+    "campaign.open": "开展问卷调查", "campaign.dates": "修改调查日期", "campaign.close": "提前结束问卷调查",
     "campaign.reopen": "重新开放问卷调查", "campaign.device_rule": "修改每部手机可填份数",
     "responses.import": "导入纸质问卷", "response.exclude": "剔除问卷", "response.restore": "恢复问卷",
     "evaluation.create": "新建评价轮次", "evaluation.campaign": "关联问卷调查", "evaluation.inventory": "保存业态清单",
