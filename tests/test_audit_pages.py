@@ -145,3 +145,14 @@ def test_cli_lists_and_exports(runner, db, tmp_path):
     assert result.exit_code == 0 and "已导出 1 条" in result.output
     assert "签发评价报告 PJ-1" in out.read_text(encoding="utf-8-sig")
     assert len(db.exec(select(AuditEntry)).all()) == 1  # listing and exporting write nothing
+
+
+def test_codes_are_shown_in_words(app, db, admin):
+    entry(db, "evaluation.state", datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc), summary="第 1 轮评价退回草稿",
+          target_type="evaluation", target_id=1, before={"state": "ready"}, after={"state": "draft"})
+    entry(db, "account.update", datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc), summary="修改账户",
+          target_type="user", target_id=9, before={"role": "officer"}, after={"role": "assessor"})
+    page = admin.get("/staff/audit?date_from=2026-12-01&date_to=2026-12-01").get_data(as_text=True)
+    assert '<tr><th>状态</th><td><span class="before">待签发</span> → <span class="after">草稿</span></td></tr>' in page
+    assert '<span class="before">社区工作人员</span> → <span class="after">评价机构</span>' in page
+    assert "<td>评价状态变更<br>" in page

@@ -32,7 +32,7 @@ ACTION_LABELS = {
     "evaluation.create": "新建评价轮次", "evaluation.campaign": "关联问卷调查", "evaluation.inventory": "保存业态清单",
     "evaluation.self_presence": "保存自评分", "evaluation.facts": "录入服务指标事实",
     "evaluation.confirm_open_campaign": "确认调查未结束", "evaluation.ready": "提交待签发",
-    "evaluation.draft": "退回草稿", "evaluation.delete": "删除草稿", "evaluation.withdraw": "撤回评价",
+    "evaluation.state": "评价状态变更", "evaluation.delete": "删除草稿", "evaluation.withdraw": "撤回评价",
     "evaluation.correct": "更正评价", "report.issue": "签发报告", "report.withdraw": "撤回报告",
     "outlet.create": "新增网点", "outlet.status": "修改网点状态", "outlet.merge": "合并重复网点",
     "outlet.separate": "确认不是重复网点", "outlet.locate": "标注网点位置",
@@ -88,12 +88,24 @@ def readable(value) -> str:
     return str(value)
 
 
+def _value(key: str, value) -> str:
+    """A stored code in words where the code has a label (a round's state, a role)."""
+    from ..models.user import ROLE_LABELS
+    from ..evaluation import states
+
+    if key == "state" and isinstance(value, str) and value in states.STATES:
+        return states.label(value)
+    if key == "role" and isinstance(value, str) and value in ROLE_LABELS:
+        return ROLE_LABELS[value]
+    return readable(value)
+
+
 def changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
     """(field, before, after) for every key of the entry, in the order first seen."""
     before, after = entry.before or {}, entry.after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [(field_label(key), readable(before.get(key)) if entry.before is not None else "",
-             readable(after.get(key)) if entry.after is not None else "") for key in keys]
+    return [(field_label(key), _value(key, before.get(key)) if entry.before is not None else "",
+             _value(key, after.get(key)) if entry.after is not None else "") for key in keys]
 
 
 def changes_text(entry: AuditEntry) -> str:
