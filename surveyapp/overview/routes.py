@@ -5,7 +5,6 @@ from fractions import Fraction
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
-from sqlmodel import select
 
 from reports.summary_sheet import city_summary_pdf
 

@@ -32,8 +32,8 @@ CODES_SHEET = "选项说明"
 VALIDATED_ROWS = 5000
 TYPE_LABELS = {"select_one": "单选", "likert5": "单选（满意度）", "select_multiple": "多选",
                "integer": "整数", "decimal": "数字", "text": "文字", "geopoint": "位置", "time": "时间"}
-#: Excel's data-validation list source may not be longer than this many characters when given
-#: inline; longer lists point at the codes sheet instead (always done here, so no limit applies).
+#: Drop-downs point at the codes on the second sheet rather than listing them inline: Excel
+#: refuses an inline list longer than 255 characters (a catalogue question has dozens of codes).
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
