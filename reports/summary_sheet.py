@@ -158,3 +158,17 @@ def _fix_zip(data: bytes, stamp: datetime) -> bytes:
             entry.external_attr = info.external_attr
             target.writestr(entry, body)
     return out.getvalue()
+
+
+def city_summary_pdf(sheets: list[dict], *, title: str, assessor: str, issued_on: date, url_fetcher=None) -> bytes:
+    """The 汇总表 of many circles in one PDF, one A4 page each (the city overview's export).
+
+    ``sheets``: one ``{"summary", "circle", "report_number", "questionnaire_title"}`` per page,
+    rendered exactly as :func:`summary_sheet_pdf` renders one."""
+    pages = [_sheet_context(sheet["summary"], circle=sheet["circle"], assessor=assessor,
+                            report_number=sheet.get("report_number") or "—", issued_on=issued_on,
+                            fingerprint=sheet.get("fingerprint"), rules_trial=sheet.get("rules_trial", True),
+                            questionnaire_title=sheet.get("questionnaire_title"))
+             for sheet in sheets]
+    context = {"doc": {"title": title, "author": assessor, "created": pdf_timestamp(issued_on)}, "pages": pages}
+    return render_pdf("city_summary_sheets.html", context, url_fetcher=url_fetcher)

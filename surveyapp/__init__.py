@@ -37,6 +37,8 @@ def create_app(config: dict | None = None):
     from . import db, errors, extensions, timezones, web
     from .questionnaire import registry as questionnaires
     from .accounts import init_app as init_accounts
+    from .audit import init_app as init_audit
+    from .overview import init_app as init_overview
     from .api import init_app as init_api
     from .auth import init_app as init_auth
     from .campaigns import init_app as init_campaigns
@@ -49,6 +51,7 @@ def create_app(config: dict | None = None):
     from .locations import init_app as init_locations
     from .circlepage import init_app as init_circlepage
     from .reporting import init_app as init_reporting
+    from .responses import init_app as init_responses
     from .results import init_app as init_results
 
     web.init_app(app)
@@ -59,9 +62,12 @@ def create_app(config: dict | None = None):
     timezones.init_app(app)
     init_auth(app)
     init_accounts(app)
+    init_audit(app)
+    init_overview(app)
     init_collect(app)
     init_campaigns(app)
     init_results(app)
+    init_responses(app)
     init_api(app)
     init_evaluation(app)
     init_interview(app)

@@ -22,11 +22,9 @@ def _create_app():
 def init_app(app) -> None:
     from .circles import init_app as init_circles
     from .demo import init_app as init_demo
-    from .responses import init_app as init_responses
 
     init_circles(app)
     init_demo(app)
-    init_responses(app)
     clean_options(app.cli)
 
 

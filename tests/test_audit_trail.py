@@ -21,6 +21,7 @@ from .world import PASSWORDS, build_world, signed_in
 #: POST endpoints that are not staff writes.
 EXEMPT = {
     "collect.answer": "residents and merchants answer anonymously; their answers are survey data, not staff writes",
+    "paper.upload": "checks an uploaded file and shows the counts; nothing is stored until paper.confirm",
     "interview.answer": "an interviewer's answers are survey answers (channel interview, the interviewer stored on "
                         "the response), not staff writes",
     "circles.import_list": "checks the uploaded city list and shows the counts; nothing is stored until "
@@ -81,9 +82,23 @@ def _issued(db, ids):
     return evaluation
 
 
-#: endpoint -> (role, function(db, ids) -> (url, form data), the action recorded); the function
-#: runs in an app context.
+def _paper_upload(client, ids) -> dict:
+    """Upload one typed paper form; the confirmation then names the waiting upload."""
+    import io
+    import re
+
+    sheet = ("community,age_band,years_lived,business_overall,service_overall\n"
+             "东社区,a60_69,y10_plus,4,5\n").encode("utf-8-sig")
+    page = client.post(f"/staff/campaigns/{ids['campaign_id']}/paper",
+                       data={"file": (io.BytesIO(sheet), "纸质.csv")}, content_type="multipart/form-data")
+    return {"upload": re.search(r'name="upload" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)}
+
+
+#: endpoint -> (role, function(db, ids) -> (url, form data), the action recorded[, function(client,
+#: ids) -> more form data, run first as the same user]); the functions run in an app context.
 WRITES = {
+    "paper.confirm": ("assessor", lambda db, ids, users: (f"/staff/campaigns/{ids['campaign_id']}/paper/confirm", {}),
+                      "responses.import", _paper_upload),
     "accounts.new": ("admin", lambda db, ids, users: (
         "/staff/accounts/new", {"username": "new-user", "display_name": "新同事", "role": "officer",
                                 "circles": str(ids["circle_id"]), "password": "one-time-123"}), "account.create"),
@@ -215,10 +230,12 @@ def test_every_post_endpoint_is_listed(audit_app):
 @pytest.mark.parametrize("endpoint", sorted(WRITES))
 def test_each_staff_write_leaves_an_entry(audit_app, db, endpoint):
     world = build_world(audit_app, db)
-    role, make_request, action = WRITES[endpoint]
+    role, make_request, action, *prepare = WRITES[endpoint]
     client = audit_app.test_client() if role == "anonymous" else signed_in(audit_app, world, role)
     with audit_app.app_context():
         url, data = make_request(db, world.own.ids, world.users)
+        for step in prepare:
+            data = {**data, **step(client, world.own.ids)}
     before = db.exec(select(func.max(AuditEntry.id))).one() or 0
     response = client.post(url, data=data)
     assert response.status_code in (200, 302), (endpoint, response.status_code)

@@ -48,7 +48,7 @@ def home_endpoint(user) -> str:
     """Where a user lands after signing in."""
     if user.role == INTERVIEWER:
         return "interview.index"
-    return "campaigns.index" if user.role in ASSESSMENT_ROLES else "community.index"
+    return "overview.index" if user.role in ASSESSMENT_ROLES else "community.index"
 
 
 def allowed_roles(endpoint: str | None) -> frozenset[str]:

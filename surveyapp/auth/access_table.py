@@ -65,6 +65,14 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "accounts.circles": ADMINS,
     "accounts.password": ADMINS,
     "accounts.state": ADMINS,
+    # The audit log (audit/): admins only, read and export; nothing edits an entry.
+    "audit.index": ADMINS,
+    "audit.export_xlsx": ADMINS,
+    "audit.export_csv": ADMINS,
+    # The city overview (overview/): the home page of assessors and admins.
+    "overview.index": ASSESSORS,
+    "overview.xlsx": ASSESSORS,
+    "overview.pdf": ASSESSORS,
     # Campaigns (campaigns/).
     "campaigns.index": ASSESSORS,
     "campaigns.qr": ASSESSORS,
@@ -87,6 +95,10 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "results.dashboard": ASSESSORS,
     "results.exclude": ASSESSORS,
     "results.restore": ASSESSORS,
+    # Paper questionnaires typed into a sheet, uploaded in the browser (responses/).
+    "paper.template": ASSESSORS,
+    "paper.upload": ASSESSORS,
+    "paper.confirm": ASSESSORS,
     # JSON API (api/).
     "api.campaign_summary": STAFF,
     # Interviews at the door or a street desk (interview/).

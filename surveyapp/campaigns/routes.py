@@ -36,7 +36,6 @@ from .queries import campaign_rows
 bp = Blueprint("campaigns", __name__, url_prefix="/staff")
 
 
-@bp.route("/")
 @bp.route("/campaigns")
 def index():
     db = get_session()

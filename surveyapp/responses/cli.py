@@ -11,6 +11,8 @@ from flask.cli import AppGroup
 from ..db import session_scope
 from ..models import Campaign
 from ..questionnaire.registry import UnknownQuestionnaire, questionnaire_by_hash
+from ..circles.queries import community_choices
+from .entry_template import entry_template_xlsx
 from .importer import ImportFailed, Limits, import_file, summary
 from .operations import rebuild_tallies
 
@@ -51,6 +53,19 @@ def import_command(campaign_id, file, as_json):
         click.echo(f"已导入 {result.imported} 份纸质问卷（问卷调查 {result.campaign}）")
         click.echo(f"其中不完整 {result.incomplete} 份、编号重复 {result.duplicates} 份：已保存，但不计入有效样本")
         click.echo(f"跳过空行 {result.skipped_empty} 行")
+
+
+@responses_cli.command("template")
+@click.option("--campaign", "campaign_id", required=True, type=int, help="Campaign id.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the .xlsx entry template.")
+def template_command(campaign_id, out):
+    """Write the XLSX entry template of the campaign's questionnaire (what `import` reads)."""
+    with session_scope() as session:
+        campaign, questionnaire = _campaign_and_questionnaire(session, campaign_id)
+        data = entry_template_xlsx(questionnaire, community_choices(session, campaign.circle_id))
+    out.write_bytes(data)
+    click.echo(f"已写出录入模板 {out}（问卷调查 {campaign_id}，{questionnaire.title}）")
 
 
 @responses_cli.command("retally")

@@ -19,15 +19,16 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from ..audit.operations import record
 from ..circles.queries import community_choices
-from ..models import Campaign, Channel
+from ..models import Campaign, Channel, Response
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers
 from ..questionnaire.expressions import MULTI_SEPARATORS
 from ..textinput import UnreadableText, clean_text
-from .operations import NewResponse, record_many
+from .operations import SERIAL_LOOKUP_CHUNK, NewResponse, record_many
 
 #: Optional column holding the number printed on the paper form (not a question).
 SERIAL_COLUMN = "serial"
@@ -511,16 +512,53 @@ def check_file(session: Session, campaign: Campaign, questionnaire, path: Path, 
     return items, skipped, problems
 
 
+def _counts(session: Session, campaign: Campaign, items: list[NewResponse], skipped: int) -> ImportResult:
+    """What storing ``items`` will give: how many, incomplete, and duplicate serials (used
+    already in the campaign or earlier in the file), the way ``record_many`` will mark them."""
+    serials = [item.serial for item in items if item.serial]
+    used: set[str] = set()
+    distinct = sorted(set(serials))
+    for start in range(0, len(distinct), SERIAL_LOOKUP_CHUNK):
+        used.update(session.exec(select(Response.serial).where(
+            Response.campaign_id == campaign.id, Response.serial.in_(distinct[start:start + SERIAL_LOOKUP_CHUNK]))).all())
+    duplicates = 0
+    for serial in serials:
+        if serial in used:
+            duplicates += 1
+        used.add(serial)
+    return ImportResult(campaign=campaign.id, imported=len(items),
+                        incomplete=sum(1 for item in items if not item.complete), duplicates=duplicates,
+                        skipped_empty=skipped)
+
+
+def preview_file(session: Session, campaign: Campaign, questionnaire, path: Path,
+                 limits: Limits = Limits()) -> ImportResult:
+    """Check ``path`` completely and say what importing it would store, storing nothing
+    (the confirmation page in the browser). Raises ImportFailed with every problem."""
+    items, skipped, problems = check_file(session, campaign, questionnaire, path, limits)
+    if problems:
+        raise ImportFailed(problems)
+    return _counts(session, campaign, items, skipped)
+
+
 def import_file(session: Session, campaign: Campaign, questionnaire, path: Path,
-                limits: Limits = Limits()) -> ImportResult:
-    """Check ``path`` completely, then store all of its questionnaires in one transaction.
+                limits: Limits = Limits(), file_name: str | None = None) -> ImportResult:
+    """Check ``path`` completely, then store all of its questionnaires in one transaction,
+    with the audit entry of the import.
 
     Raises ImportFailed (with every problem) and stores nothing when anything is wrong.
-    ``questionnaire`` must be the campaign's own frozen questionnaire.
+    ``questionnaire`` must be the campaign's own frozen questionnaire; ``file_name`` is the
+    name the user knows the file by (an upload is stored under another name).
     """
     items, skipped, problems = check_file(session, campaign, questionnaire, path, limits)
     if problems:
         raise ImportFailed(problems)
+    counts = _counts(session, campaign, items, skipped)
+    name = file_name or Path(path).name
+    record(session, "responses.import", summary=f"导入纸质问卷 {counts.imported} 份（{name}）",
+           target_type="campaign", target_id=campaign.id, circle_id=campaign.circle_id,
+           after={"file": name, "imported": counts.imported, "incomplete": counts.incomplete,
+                  "duplicates": counts.duplicates, "skipped_empty": counts.skipped_empty})
     stored = record_many(session, campaign, questionnaire, items)
     return ImportResult(
         campaign=campaign.id,

@@ -53,16 +53,18 @@ def _indicator(tallies: CampaignTallies, question, label, population, sample_met
     return analysis.satisfaction_indicator(tallies.counts(question.name), **options).to_dict()
 
 
-def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sample_rate,
-                     too_fast_fraction=TOO_FAST_FRACTION, detail: bool = True) -> dict:
-    """``sample_rate`` is the rules file's ``service.sample_rate`` (the one source of the rule).
+def scored_questions(questionnaire) -> tuple[str, ...]:
+    """The questions the light summary reads (the overall item of each scored indicator)."""
+    found = (overall_question(questionnaire, indicator) for indicator in SCORED_INDICATORS)
+    return tuple(question.name for question in found if question is not None)
 
-    Only surveys whose kind feeds satisfaction (residents) have the sample rule and the scored
-    indicators; for the others ``sample.applies`` is false, ``rate``/``required``/``met`` are
-    null and ``indicators`` is empty."""
-    circle = session.get(Circle, campaign.circle_id)
+
+def light_summary(circle: Circle, campaign: Campaign, questionnaire, tallies: CampaignTallies, *,
+                  sample_rate) -> dict:
+    """The contract part of the summary (campaign, sample, scored indicators) from tallies
+    already read: the campaign page and the city overview of 60 circles both come here, so
+    the overview shows exactly the dashboard's figures."""
     kind = survey_kind(campaign.kind)
-    tallies = load(session, campaign.id, questionnaire, too_fast_fraction)
     check = analysis.check_sample(circle.population, tallies.valid, tallies.excluded, rate=sample_rate)
     sample = check.to_dict()
     sample["applies"] = kind.feeds_satisfaction
@@ -83,12 +85,26 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
         if question is not None:
             indicators[indicator] = _indicator(tallies, question, INDICATOR_LABELS[indicator],
                                                circle.population, check.met)
-    document = {
+    return {
         "campaign": {"id": campaign.id, "circle": circle.id, "questionnaire": campaign.questionnaire,
                      "version": campaign.questionnaire_version, "kind": kind.code},
         "sample": sample,
         "indicators": indicators,
     }
+
+
+def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sample_rate,
+                     too_fast_fraction=TOO_FAST_FRACTION, detail: bool = True) -> dict:
+    """``sample_rate`` is the rules file's ``service.sample_rate`` (the one source of the rule).
+
+    Only surveys whose kind feeds satisfaction (residents) have the sample rule and the scored
+    indicators; for the others ``sample.applies`` is false, ``rate``/``required``/``met`` are
+    null and ``indicators`` is empty."""
+    circle = session.get(Circle, campaign.circle_id)
+    tallies = load(session, campaign.id, questionnaire, too_fast_fraction)
+    document = light_summary(circle, campaign, questionnaire, tallies, sample_rate=sample_rate)
+    sample = document["sample"]
+    check = analysis.check_sample(circle.population, tallies.valid, tallies.excluded, rate=sample_rate)
     if not detail:
         return document
 

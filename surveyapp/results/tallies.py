@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from fractions import Fraction
 
-from sqlalchemy import func, or_, true
+from sqlalchemy import and_, func, or_, true
 from sqlmodel import Session, select
 
 from ..models import AnswerTally, Response
@@ -136,3 +136,52 @@ def load(session: Session, campaign_id: int, questionnaire,
             Response.duration_seconds < cutoff,
         )).all()
     return CampaignTallies(rows, fast, questionnaire, cutoff, middle)
+
+
+def load_many(session: Session, campaigns: dict[int, object], questions: dict[int, tuple[str, ...]],
+              too_fast_fraction: Fraction = TOO_FAST_FRACTION) -> dict[int, CampaignTallies]:
+    """The tallies of many campaigns in two queries (the city overview), limited to the
+    ungrouped counts of ``questions[campaign_id]`` plus exclusions and flags: enough for the
+    sample check and the scored indicators, the same figures :func:`load` gives.
+
+    ``campaigns`` maps id to the campaign's questionnaire (used only in the rare case where
+    answers must be subtracted row by row, as in :func:`load`)."""
+    ids = sorted(campaigns)
+    if not ids:
+        return {}
+    histograms: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for campaign_id, duration, n in session.exec(
+            select(AnswerTally.campaign_id, AnswerTally.duration, AnswerTally.n)
+            .where(AnswerTally.campaign_id.in_(ids), AnswerTally.question == RESPONSE_KEY, AnswerTally.n != 0)):
+        histograms[campaign_id].append((duration, n))
+    cutoffs: dict[int, tuple[float | None, float | None]] = {}
+    for campaign_id in ids:
+        durations: Counter = Counter()
+        for duration, n in histograms[campaign_id]:
+            if duration != EXEMPT:
+                durations[duration] += n
+        middle = median(durations)
+        cutoffs[campaign_id] = (middle, float(Fraction(middle) * Fraction(too_fast_fraction))
+                                if middle is not None else None)
+    uncut = [c for c in ids if cutoffs[c][1] is None]
+    kept = [AnswerTally.campaign_id.in_(uncut)] if uncut else []
+    kept.extend(and_(AnswerTally.campaign_id == c, or_(AnswerTally.duration < 0, AnswerTally.duration >= cutoffs[c][1]))
+                for c in ids if cutoffs[c][1] is not None)
+    wanted = sorted({name for names in questions.values() for name in names} | {EXCLUDED_KEY, FLAG_KEY})
+    rows: dict[int, list] = defaultdict(list)
+    for campaign_id, question, code, total in session.exec(
+            select(AnswerTally.campaign_id, AnswerTally.question, AnswerTally.code, func.sum(AnswerTally.n))
+            .where(AnswerTally.campaign_id.in_(ids), AnswerTally.question.in_(wanted),
+                   AnswerTally.group_question == "", or_(*kept))
+            .group_by(AnswerTally.campaign_id, AnswerTally.question, AnswerTally.code)):
+        rows[campaign_id].append((question, code, "", "", EXEMPT, int(total)))
+    result = {}
+    for campaign_id in ids:
+        middle, cutoff = cutoffs[campaign_id]
+        if cutoff is not None and cutoff > writes.FAST_HORIZON:
+            # As rare as in load(): read this campaign the long way.
+            result[campaign_id] = load(session, campaign_id, campaigns[campaign_id], too_fast_fraction)
+            continue
+        own = [(RESPONSE_KEY, "", "", "", duration, n) for duration, n in histograms[campaign_id]]
+        result[campaign_id] = CampaignTallies(own + rows[campaign_id], (), None, cutoff, middle)
+    return result

@@ -1,0 +1,78 @@
+"""Uploaded paper-entry files waiting for the assessor's confirmation.
+
+Between the check (counts shown, nothing stored) and the confirmation, the file is kept in
+the instance folder under a random name, and the browser session remembers which upload is
+its own: a second server process finds the same file, and no one can confirm an upload of
+someone else's session. Nothing here touches the database; the import itself re-checks the
+file and stores it in one transaction (``importer.import_file``).
+"""
+from __future__ import annotations
+
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Uploads never confirmed are removed after this many seconds.
+KEEP_SECONDS = 24 * 3600
+SESSION_KEY = "paper_uploads"
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    token: str
+    campaign_id: int
+    #: The file's name on the user's computer (shown and named in problems).
+    name: str
+    path: Path
+
+
+def _root(instance_path: str) -> Path:
+    return Path(instance_path) / "paper-uploads"
+
+
+def _forget_old(root: Path, now: float) -> None:
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        try:
+            if now - folder.stat().st_mtime > KEEP_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def keep(instance_path: str, session: dict, campaign_id: int, name: str, storage) -> PendingUpload:
+    """Save the uploaded ``storage`` (a Werkzeug FileStorage) and remember it in ``session``."""
+    root = _root(instance_path)
+    _forget_old(root, time.time())
+    token = secrets.token_urlsafe(18)
+    folder = root / token
+    folder.mkdir(parents=True)
+    suffix = ".csv" if name.lower().endswith(".csv") else ".xlsx"
+    path = folder / f"upload{suffix}"
+    storage.save(str(path))
+    pending = dict(session.get(SESSION_KEY) or {})
+    pending[token] = {"campaign": campaign_id, "name": name[:200]}
+    session[SESSION_KEY] = dict(list(pending.items())[-5:])
+    return PendingUpload(token, campaign_id, name, path)
+
+
+def find(instance_path: str, session: dict, campaign_id: int, token: str) -> PendingUpload | None:
+    """The upload ``token`` of this session for ``campaign_id``, if it is still there."""
+    entry = (session.get(SESSION_KEY) or {}).get(token or "")
+    if not entry or entry.get("campaign") != campaign_id:
+        return None
+    folder = _root(instance_path) / token
+    files = list(folder.glob("upload.*")) if folder.is_dir() else []
+    if not files:
+        return None
+    return PendingUpload(token, campaign_id, entry["name"], files[0])
+
+
+def discard(instance_path: str, session: dict, token: str) -> None:
+    pending = dict(session.get(SESSION_KEY) or {})
+    pending.pop(token, None)
+    session[SESSION_KEY] = pending
+    shutil.rmtree(_root(instance_path) / token, ignore_errors=True)
