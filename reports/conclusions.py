@@ -102,7 +102,7 @@ def _satisfaction_advice(key: str, item: Mapping[str, Any], sample: Mapping[str,
         return f"满意率 {_rate(rate)}，达到 90%，得满分 16 分。"
     if rate < 0.80:
         return f"满意率 {_rate(rate)}，低于 80% 计 0 分；达到 80% 可得 10 分，达到 90% 可得 16 分。"
-    gap = math.ceil((0.90 - rate) * 1000) / 10
+    gap = math.ceil(round((0.90 - rate) * 1000, 6)) / 10   # tenths of a point, rounded up (float noise off)
     return f"满意率 {_rate(rate)}，达到 90% 可得满分 16 分（还差约 {gap:g} 个百分点）。"
 
 
