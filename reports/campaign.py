@@ -518,8 +518,12 @@ def chapters(context: Mapping[str, Any]) -> list[dict]:
         if shown:
             number = numerals[len(out)] if len(out) < len(numerals) else str(len(out) + 1)
             out.append({"key": key, "anchor": f"ch-{key}", "heading": f"{number}、{title}", "title": title})
-    appendices = [("method", "调查方法与数据指纹"), ("glossary", "术语解释"), ("distribution", "各题回答分布"),
-                  ("signoff", "签发")]
+    # The answer distributions belong to the survey report; an evaluation report points to it
+    # (a third of its pages and render time otherwise, for figures no verdict depends on).
+    appendices = [("method", "调查方法与数据指纹"), ("glossary", "术语解释")]
+    if context["evaluation"] is None:
+        appendices.append(("distribution", "各题回答分布"))
+    appendices.append(("signoff", "签发"))
     for index, (key, title) in enumerate(appendices, start=1):
         heading = f"附录{numerals[index - 1]}　{title}" if key != "signoff" else title
         out.append({"key": key, "anchor": f"ch-{key}", "heading": heading, "title": title})

@@ -81,7 +81,8 @@ def render(kind: str, data: dict, *, report_number: str, issued_on: date, assess
         evaluation = data["evaluation"] if kind == "evaluation_report" else None
         return reports.campaign_report(summary, evaluation=evaluation, questionnaire_title=data["questionnaire_title"],
                                        evaluation_round=evaluation["evaluation"]["round"] if evaluation else None,
-                                       merchants=data.get("merchants"), walk_coverage=data.get("walk_coverage"), **common,
+                                       merchants=data.get("merchants"), walk_coverage=data.get("walk_coverage"),
+                                       projects=data.get("projects"), **common,
                                        **_accepted(reports.campaign_report, options))
     if kind == "summary_sheet_pdf":
         return reports.summary_sheet_pdf(summary, questionnaire_title=data["questionnaire_title"], **common,
