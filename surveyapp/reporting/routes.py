@@ -117,6 +117,11 @@ def issue_campaign(campaign_id: int):
     kind = request.form.get("kind", "campaign_report")
     if kind not in CAMPAIGN_KINDS:
         abort(400)
+    try:
+        check_campaign_kind(campaign, kind)   # a merchant survey has no such report: say so, whatever was typed
+    except ReportRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("results.dashboard", campaign_id=campaign.id))
     replaces = _replaced_report(campaign, request.form.get("replaces"))
     back = redirect(url_for("reporting.campaign_issue_page", campaign_id=campaign.id, kind=kind,
                             **({"replaces": replaces.id} if replaces else {})))
