@@ -7,6 +7,10 @@ scaled run checks that (pages and bytes within a few percent of the demo's).
 
     .venv/bin/python bench/report_bench.py [--repeat 3] [--out DIR] [--stages]
 
+``demo-evaluation-data.json`` is the report data document (surveyapp.reporting.data) of the demo's
+issued round 1 as ``surveyapp demo`` seeds it, with the demo circle's merchant summary and walk
+coverage added so that every chapter is rendered.
+
 Prints wall-clock and CPU time (the CPU figure is the fairer one on a shared machine) and, with
 --stages, where the time of the evaluation report goes (Jinja, WeasyPrint layout, PDF writing).
 Asserts nothing about time (DESIGN.md: timing is never a test).
