@@ -18,6 +18,8 @@ from typing import Any
 from surveyapp.charts import percent
 from surveyapp.results.figures import summary_figures
 
+from .conclusions import conclusions
+from .glossary import glossary
 from .walk_coverage import coverage_context
 from .rendering import CHINA_TZ, chinese_date, pdf_timestamp, render_pdf
 
@@ -124,10 +126,10 @@ def verdict(item: Mapping[str, Any], sample_met: bool) -> tuple[str, str]:
     if item.get("borderline") and low is not None and high is not None:
         crossed = [t for t in sorted(THRESHOLDS, reverse=True) if low <= t <= high]
         line = "、".join(percent(t, 0) for t in crossed) or "分档"
-        return "warn", (f"临界：95% 置信区间（{interval}）跨过了 {line} 的分档线。若再多调查一些居民，"
+        return "warn", (f"临界：误差范围（{interval}）跨过了 {line} 的分档线。若再多调查一些居民，"
                         f"结果可能落入另一档；按规则，得分仍按实测满意率 {rate_text(rate)} 计算。")
     if low is None or high is None:
-        return "", "未能计算置信区间。"
+        return "", "未能计算误差范围。"
     if low >= 0.90:
         band = "整个区间都在 90% 以上"
     elif low >= 0.80 and high < 0.90:
@@ -136,7 +138,7 @@ def verdict(item: Mapping[str, Any], sample_met: bool) -> tuple[str, str]:
         band = "整个区间都低于 80%"
     else:
         band = "区间没有跨过分档线"
-    return "ok", f"结果稳定：95% 置信区间（{interval}）{band}，再多调查一些居民也不会改变得分档次。"
+    return "ok", f"结果稳定：误差范围（{interval}）{band}，再多调查一些居民也不会改变得分档次。"
 
 
 def _indicator_cards(summary: Mapping[str, Any]) -> list[dict]:
@@ -252,11 +254,12 @@ def _breakdowns(summary: Mapping[str, Any], figures: Mapping[str, Any]) -> list[
                 })
             if table.get("tested"):
                 p = _num(table.get("p_value"))
-                test = (f"卡方检验 χ² = {_num(table.get('statistic')) or 0:.2f}，自由度 {table.get('df')}，"
-                        f"p = {p if p is not None else 0:.3f}：")
-                test += "各组满意率差异显著。" if p is not None and p < 0.05 else "各组满意率没有显著差异。"
+                test = "分组差异检验：" + ("各组满意率差别明显，不是偶然。" if p is not None and p < 0.05
+                                          else "各组满意率没有明显差别。")
+                test += (f"（χ² = {_num(table.get('statistic')) or 0:.2f}，自由度 {table.get('df')}，"
+                         f"p 值 = {p if p is not None else 0:.3f}；p 值小于 0.05 才算差别明显，见附录“术语解释”。）")
                 if table.get("low_expected"):
-                    test += "部分格子期望频数小于5，检验结果仅供参考。"
+                    test += "部分组人数较少，检验结果仅供参考。"
             else:
                 test = "未做检验：可比较的组不足两个。"
             label = (indicators.get(indicator) or {}).get("label") or indicator
@@ -475,19 +478,80 @@ def enforce_min_group(summary: Mapping[str, Any]) -> dict:
     return out
 
 
+#: Length of the fingerprint printed in page footers (the full one is in the method appendix).
+SHORT_FINGERPRINT = 12
+
+
+def cover_verdict(evaluation: Mapping[str, Any] | None, cards: Sequence[Mapping[str, Any]]) -> dict:
+    """What the cover shows in large type: for an evaluation the type, stars, grade and both
+    totals; for a survey report the two satisfaction rates and their points."""
+    if evaluation is None:
+        return {"kind": "survey", "cards": list(cards)}
+    outcome, presence, service = evaluation["outcome"], evaluation["presence"], evaluation["service"]
+    final = outcome.get("final_type")
+    return {
+        "kind": "evaluation",
+        "type": final["label"] if final else "不授予类型",
+        "stars": "★" * int(final.get("stars") or 0) if final else "",
+        "stars_label": final.get("stars_label") if final else "",
+        "grade": outcome["grade"]["label"],
+        "presence": points_text(presence.get("total")), "presence_max": points_text(presence.get("max_points")),
+        "service": points_text(service.get("total")), "service_max": points_text(service.get("max_points")),
+        "initial_type": (presence.get("initial_type") or {}).get("label") or "无",
+        "reason": outcome.get("reason"),
+    }
+
+
+def chapters(context: Mapping[str, Any]) -> list[dict]:
+    """The chapters present in this report, numbered in order (一、二、…), with their anchors:
+    the table of contents and the headings read the same list."""
+    body = [("conclusion", "结论", True), ("advice", "结论与建议", True),
+            ("details", "各细项满意度", True), ("breakdowns", "分组比较", bool(context["breakdowns"])),
+            ("drivers", "影响总体满意的关键因素", bool(context["drivers"])), ("demand", "居民需求", True),
+            ("service", "服务“好不好”评分", context["evaluation"] is not None),
+            ("presence", "业态“有没有”评分与业态清单", context["evaluation"] is not None),
+            ("merchants", "商户调查结果", bool(context["merchants"])),
+            ("coverage", "一刻钟步行覆盖", bool(context["walk_coverage"]))]
+    numerals = "一二三四五六七八九十"
+    out = []
+    for key, title, shown in body:
+        if shown:
+            number = numerals[len(out)] if len(out) < len(numerals) else str(len(out) + 1)
+            out.append({"key": key, "anchor": f"ch-{key}", "heading": f"{number}、{title}", "title": title})
+    # The answer distributions belong to the survey report; an evaluation report points to it
+    # (a third of its pages and render time otherwise, for figures no verdict depends on).
+    appendices = [("method", "调查方法与数据指纹"), ("glossary", "术语解释")]
+    if context["evaluation"] is None:
+        appendices.append(("distribution", "各题回答分布"))
+    appendices.append(("signoff", "签发"))
+    for index, (key, title) in enumerate(appendices, start=1):
+        heading = f"附录{numerals[index - 1]}　{title}" if key != "signoff" else title
+        out.append({"key": key, "anchor": f"ch-{key}", "heading": heading, "title": title})
+    return out
+
+
 def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], assessor: str, report_number: str,
                    issued_on: date, fingerprint: str | None = None, rules_trial: bool = True,
                    evaluation: Mapping[str, Any] | None = None, questionnaire_title: str | None = None,
                    evaluation_round: int | None = None, merchants: Mapping[str, Any] | None = None,
-                   walk_coverage: Mapping[str, Any] | None = None) -> dict:
-    """Everything ``campaign.html`` needs, formatted."""
+                   walk_coverage: Mapping[str, Any] | None = None,
+                   projects: Sequence[Mapping[str, Any]] | None = None) -> dict:
+    """Everything ``campaign.html`` needs, formatted. With ``evaluation`` it is the 评价报告
+    of a round, without it the 满意度调查报告 of a resident survey."""
     summary = enforce_min_group(summary)
     campaign = summary.get("campaign") or {}
     circle_name = circle.get("name") or campaign.get("circle_name") or "—"
     figures = summary_figures(summary, responsive=False)
     population = circle.get("population") or summary["sample"].get("population")
-    return {
-        "doc": {"title": f"{circle_name} 评价报告", "author": assessor, "created": pdf_timestamp(issued_on)},
+    title = "评价报告" if evaluation is not None else "满意度调查报告"
+    cards = _indicator_cards(summary)
+    context = {
+        "title": title,
+        "verdict": cover_verdict(evaluation, cards),
+        "conclusions": conclusions(summary, evaluation, projects),
+        "glossary": glossary(),
+        "short_fingerprint": (fingerprint or "")[:SHORT_FINGERPRINT],
+        "doc": {"title": f"{circle_name} {title}", "author": assessor, "created": pdf_timestamp(issued_on)},
         "circle": {"name": circle_name, "population": count_text(population)},
         "assessor": assessor,
         "report_number": report_number,
@@ -499,7 +563,7 @@ def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
                      "title": questionnaire_title, "version": campaign.get("version")},
         "sample": _sample(summary),
         "coverage": _coverage(summary),
-        "cards": _indicator_cards(summary),
+        "cards": cards,
         "method": _method(summary, questionnaire_title, rules_trial),
         "figures": {"sample": figures.get("sample"), "indicators": figures.get("indicators"),
                     "details": figures.get("details")},
@@ -513,6 +577,8 @@ def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
         "merchants": merchants,
         "walk_coverage": coverage_context(walk_coverage),
     }
+    context["chapters"] = {c["key"]: c for c in chapters(context)}
+    return context
 
 
 def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number: str, issued_on: date,
@@ -520,7 +586,8 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
                     evaluation: dict | None = None, questionnaire_title: str | None = None,
                     evaluation_round: int | None = None, url_fetcher=None,
                     merchants: dict | None = None, walk_coverage: dict | None = None, preview: bool = False,
-                    corrects: str | None = None) -> bytes:
+                    corrects: str | None = None, correction_reason: str | None = None,
+                    projects: list | None = None) -> bytes:
     """The 评价报告 of a resident-survey campaign as PDF bytes (same arguments → same bytes).
 
     ``summary``: the campaign summary document (DESIGN.md contract, with the detail part).
@@ -534,13 +601,16 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
     ``walk_coverage``: the 15-minute coverage document (surveyapp.locations.queries.coverage_document)
     for the 一刻钟步行覆盖 section (map and table); ``None`` renders nothing.
     ``preview``: a diagonal 预览 · 未签发 mark on every page. ``corrects``: the number of the
-    report this one corrects, printed at the foot of every page.
+    report this one corrects, printed at the foot of every page and, with ``correction_reason``,
+    on the cover. ``projects``: the circle's 项目清单 (title, type_code, demands, status_label),
+    which the 结论与建议 chapter matches against the top demands; ``None`` says nothing of projects.
     """
     context = report_context(summary, circle=circle, assessor=assessor, report_number=report_number,
                              issued_on=issued_on, fingerprint=fingerprint, rules_trial=rules_trial,
                              evaluation=evaluation, questionnaire_title=questionnaire_title,
-                             evaluation_round=evaluation_round, merchants=merchants, walk_coverage=walk_coverage)
-    context.update(preview=preview, corrects=corrects)
+                             evaluation_round=evaluation_round, merchants=merchants, walk_coverage=walk_coverage,
+                             projects=projects)
+    context.update(preview=preview, corrects=corrects, correction_reason=correction_reason)
     identifier = f"{report_number}|{fingerprint or ''}|{issued_on.isoformat()}"
     return render_pdf("campaign.html", context, identifier=_identifier(identifier), url_fetcher=url_fetcher)
 

@@ -35,6 +35,7 @@ WORLD_PARAMS = {"user_id": ("users", "officer")}
 ENDPOINT_PARAMS = {
     "campaigns.qr": {"kind": "svg"},
     "reporting.preview": {"kind": "summary_sheet_xlsx"},
+    "reporting.campaign_issue_page": {"kind": "campaign_report"},
 }
 #: Endpoints that end the session: walked last, so that the other requests keep theirs.
 SESSION_ENDERS = ("auth.logout",)

@@ -187,7 +187,10 @@ WRITES = {
     "locations.delete": ("assessor", lambda db, ids, users: (
         f"/staff/circles/{ids['circle_id']}/places/{ids['point_id']}/delete", {}), "community_point.delete"),
     "reporting.issue_campaign": ("assessor", lambda db, ids, users: (
-        f"/staff/campaigns/{ids['campaign_id']}/reports", {"kind": "summary_sheet_xlsx"}), "report.issue"),
+        f"/staff/campaigns/{ids['campaign_id']}/reports",
+        {"kind": "summary_sheet_xlsx", "previewed": "yes", "password": PASSWORDS["assessor"]}), "report.issue"),
+    "reporting.withdraw_report_page": ("assessor", lambda db, ids, users: (
+        f"/staff/reports/{ids['report_id']}/withdraw", {"reason": "样本统计口径有误"}), "report.withdraw"),
     "reporting.issue_evaluation": ("assessor", lambda db, ids, users: (
         f"/staff/evaluations/{_complete(db, ids).id}/reports",
         {"previewed": "yes", "password": PASSWORDS["assessor"]}), "report.issue"),

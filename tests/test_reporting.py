@@ -17,6 +17,7 @@ from surveyapp.reporting.operations import issue, rerender
 from surveyapp.responses.operations import NewResponse, record_many
 
 from .conftest import csrf_token
+from .test_evaluation_lifecycle import pdf_pages
 from .helpers import APP_QUESTIONNAIRES, make_campaign, make_circle
 from .test_auth import login
 
@@ -69,8 +70,10 @@ def test_changing_the_data_does_not_change_an_issued_report(app, db, campaign):
         db.expire_all()
         stored = db.get(IssuedReport, issued.id)
         assert stored.content == frozen
+        # issued with its data document: rendering it again reads the frozen data, not the new answers
         again, current = rerender(db, stored)
-    assert current != stored.data_fingerprint and again != frozen
+        assert stored.document["summary"]["sample"]["valid"] == 30
+    assert current == stored.data_fingerprint and again == frozen
 
 
 def test_report_numbers_count_up_within_the_year(app, db, campaign):
@@ -119,27 +122,134 @@ def test_evaluation_report_needs_a_campaign(app, db, runner, campaign, tmp_path)
     assert "服务“好不好”评分" in text and "业态“有没有”评分与业态清单" in text and "不授予类型" in text
 
 
-def test_staff_issue_and_download_byte_for_byte(db, client, campaign):
+def _assessor(db, client, campaign):
     from surveyapp.models import Circle
 
     user = create_user(db, "assessor1", "long-password", "assessor", "评估员甲")
     grant_circle(db, user, db.get(Circle, campaign.circle_id))
     login(client, "assessor1", "long-password")
+    return user
+
+
+def test_staff_issue_a_campaign_report_deliberately_and_download_byte_for_byte(db, client, campaign, tmp_path):
+    _assessor(db, client, campaign)
     page = client.get(f"/staff/campaigns/{campaign.id}").get_data(as_text=True)
     assert "还没有签发的报告" in page
-    preview = client.get(f"/staff/campaigns/{campaign.id}/preview/campaign_report")
-    assert preview.status_code == 200 and preview.data[:5] == b"%PDF-"
-    response = client.post(f"/staff/campaigns/{campaign.id}/reports",
-                           data={"csrf_token": csrf_token(page), "kind": "summary_sheet_pdf"})
+    assert f"/staff/campaigns/{campaign.id}/issue/summary_sheet_pdf" in page      # no one-click issuing
+    issue_page = client.get(f"/staff/campaigns/{campaign.id}/issue/summary_sheet_pdf").get_data(as_text=True)
+    assert "打开预览PDF" in issue_page and 'name="password"' in issue_page and "HZ-年份-序号" in issue_page
+    preview = client.get(f"/staff/campaigns/{campaign.id}/preview/summary_sheet_pdf")
+    assert preview.status_code == 200 and all("预览·未签发" in page for page in pdf_pages(preview.data, tmp_path))
+    token = csrf_token(issue_page)
+    for data, message in (({}, "请先打开预览核对报告"), ({"previewed": "yes", "password": "wrong-password"}, "密码不正确")):
+        refused = client.post(f"/staff/campaigns/{campaign.id}/reports", follow_redirects=True,
+                              data={"csrf_token": token, "kind": "summary_sheet_pdf", **data})
+        assert message in refused.get_data(as_text=True)
+        assert db.exec(select(IssuedReport)).first() is None
+    response = client.post(f"/staff/campaigns/{campaign.id}/reports", data={
+        "csrf_token": token, "kind": "summary_sheet_pdf", "previewed": "yes", "password": "long-password"})
     assert response.status_code == 302
     issued = db.exec(select(IssuedReport)).one()
+    assert issued.report_number.startswith("HZ-") and issued.document is not None
+    assert not any("预览" in page for page in pdf_pages(issued.content, tmp_path))
     download = client.get(f"/staff/reports/{issued.id}")
     assert download.data == issued.content and download.mimetype == "application/pdf"
+    assert f"{issued.report_number}-汇总表.pdf" in download.headers["Content-Disposition"] or \
+        "%E6%B1%87%E6%80%BB%E8%A1%A8.pdf" in download.headers["Content-Disposition"]
     page = client.get(f"/staff/campaigns/{campaign.id}").get_data(as_text=True)
-    assert issued.report_number in page and "与当前数据一致" in page
+    assert issued.report_number in page and "有效，内容已冻结" in page
     add_responses(db, campaign, 3)
-    assert "数据已更新" in client.get(f"/staff/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "有效，内容已冻结" in client.get(f"/staff/campaigns/{campaign.id}").get_data(as_text=True)
     assert client.get(f"/staff/campaigns/{campaign.id}/poster.pdf").data[:5] == b"%PDF-"
+
+
+def test_withdraw_keeps_the_bytes_and_says_why(db, client, campaign, app):
+    from surveyapp.models import AuditEntry
+
+    _assessor(db, client, campaign)
+    with app.app_context():
+        issued = issue(db, "campaign_report", campaign, None, user_id=None, issuer_name="甲",
+                       issued_on=date(2026, 11, 26))
+    content = bytes(issued.content)
+    page = client.get(f"/staff/reports/{issued.id}/withdraw")
+    assert page.status_code == 200 and "撤回" in page.get_data(as_text=True)
+    empty = client.post(f"/staff/reports/{issued.id}/withdraw", data={"csrf_token": csrf_token(page.get_data(as_text=True)),
+                                                                       "reason": ""})
+    assert empty.status_code == 422 and "请写明理由" in empty.get_data(as_text=True)
+    client.post(f"/staff/reports/{issued.id}/withdraw", data={"csrf_token": csrf_token(page.get_data(as_text=True)),
+                                                              "reason": "有效问卷统计口径有误"})
+    db.expire_all()
+    stored = db.get(IssuedReport, issued.id)
+    assert stored.withdrawn_at is not None and stored.withdrawn_reason == "有效问卷统计口径有误"
+    assert stored.content == content and client.get(f"/staff/reports/{issued.id}").data == content
+    dashboard = client.get(f"/staff/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "已撤回" in dashboard and "有效问卷统计口径有误" in dashboard
+    entry = db.exec(select(AuditEntry).where(AuditEntry.action == "report.withdraw")).one()
+    assert entry.target_id == str(issued.id) and entry.after["reason"] == "有效问卷统计口径有误"
+    # a withdrawn report can be neither withdrawn again nor corrected
+    again = client.post(f"/staff/reports/{issued.id}/withdraw", follow_redirects=True,
+                        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "reason": "再撤一次"})
+    assert "已撤回，不能撤回" in again.get_data(as_text=True)
+    correct = client.get(f"/staff/campaigns/{campaign.id}/issue/campaign_report?replaces={issued.id}")
+    assert "已撤回，不能再更正" in correct.get_data(as_text=True) and 'name="password"' not in correct.get_data(as_text=True)
+
+
+def test_a_correction_gets_a_new_number_that_names_the_one_it_replaces(db, client, campaign, app, tmp_path):
+    _assessor(db, client, campaign)
+    with app.app_context():
+        old = issue(db, "campaign_report", campaign, None, user_id=None, issuer_name="甲", issued_on=date(2026, 11, 26))
+    page = client.get(f"/staff/campaigns/{campaign.id}/issue/campaign_report?replaces={old.id}").get_data(as_text=True)
+    assert f"更正并取代 {old.report_number}" in page and 'name="reason"' in page
+    preview = client.get(f"/staff/campaigns/{campaign.id}/preview/campaign_report?replaces={old.id}")
+    assert all(f"取代{old.report_number}" in page for page in pdf_pages(preview.data, tmp_path))
+    form = {"csrf_token": csrf_token(page), "kind": "campaign_report", "replaces": str(old.id), "previewed": "yes",
+            "password": "long-password"}
+    no_reason = client.post(f"/staff/campaigns/{campaign.id}/reports", data=form, follow_redirects=True)
+    assert "更正时请写明理由" in no_reason.get_data(as_text=True)
+    client.post(f"/staff/campaigns/{campaign.id}/reports", data={**form, "reason": "补录了 5 份纸质问卷"})
+    new = db.exec(select(IssuedReport).where(IssuedReport.replaces_id == old.id)).one()
+    assert new.report_number == "MY-2026-0002" and new.correction_reason == "补录了 5 份纸质问卷"
+    text = "".join(pdf_pages(new.content, tmp_path))
+    assert "更正并取代MY-2026-0001" in text and "补录了5份纸质问卷" in text
+    dashboard = client.get(f"/staff/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "被 MY-2026-0002 取代" in dashboard and "更正并取代 MY-2026-0001：补录了 5 份纸质问卷" in dashboard
+    with app.app_context():
+        again, _ = rerender(db, new)
+    assert again == new.content
+    # the replaced report cannot be corrected twice, nor by another kind of document
+    twice = client.post(f"/staff/campaigns/{campaign.id}/reports", data={**form, "reason": "再改一次"},
+                        follow_redirects=True)
+    assert "已更正，不能再更正" in twice.get_data(as_text=True)
+    other_kind = client.post(f"/staff/campaigns/{campaign.id}/reports", follow_redirects=True,
+                             data={**form, "kind": "summary_sheet_pdf", "replaces": str(new.id), "reason": "x"})
+    assert "不是这次调查的汇总表" in other_kind.get_data(as_text=True)
+    assert db.exec(select(IssuedReport)).all().__len__() == 2
+
+
+def test_cli_corrects_lists_and_withdraws_campaign_reports(runner, campaign, tmp_path):
+    out = tmp_path / "my.pdf"
+    first = runner.invoke(args=["report", "--campaign", str(campaign.id), "--issue", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    number = json.loads(first.output)["report_number"]
+    refused = runner.invoke(args=["report", "--campaign", str(campaign.id), "--issue", "--replaces", number,
+                                  "--out", str(out)])
+    assert refused.exit_code != 0 and "更正时请写明理由" in refused.output
+    second = runner.invoke(args=["report", "--campaign", str(campaign.id), "--issue", "--replaces", number,
+                                 "--reason", "补录问卷", "--out", str(out)])
+    assert second.exit_code == 0, second.output
+    corrected = json.loads(second.output)["report_number"]
+    listing = json.loads(runner.invoke(args=["reports", "list", "--campaign", str(campaign.id), "--json"]).output)
+    rows = {row["number"]: row for row in listing["reports"]}
+    assert rows[number]["state"] == "corrected" and rows[corrected]["replaces"] == number
+    assert rows[corrected]["correction_reason"] == "补录问卷" and rows[corrected]["frozen"] is True
+    assert rows[corrected]["file"] == f"{corrected}-满意度调查报告.pdf"
+    withdrawn = runner.invoke(args=["reports", "withdraw", corrected, "--reason", "口径有误"])
+    assert withdrawn.exit_code == 0, withdrawn.output
+    listing = json.loads(runner.invoke(args=["reports", "list", "--campaign", str(campaign.id), "--json"]).output)
+    row = next(r for r in listing["reports"] if r["number"] == corrected)
+    assert row["state"] == "withdrawn" and row["withdrawn_reason"] == "口径有误"
+    again = runner.invoke(args=["reports", "withdraw", corrected, "--reason", "再撤"])
+    assert again.exit_code != 0 and "已撤回" in again.output
 
 
 def test_reports_of_other_circles_are_404(db, client, campaign, app):
@@ -150,5 +260,6 @@ def test_reports_of_other_circles_are_404(db, client, campaign, app):
     create_user(db, "assessor2", "long-password", "assessor")
     login(client, "assessor2", "long-password")
     for url in [f"/staff/reports/{issued.id}", f"/staff/campaigns/{other.id}/preview/campaign_report",
-                f"/staff/campaigns/{other.id}/poster.pdf"]:
+                f"/staff/campaigns/{other.id}/poster.pdf", f"/staff/reports/{issued.id}/withdraw",
+                f"/staff/campaigns/{other.id}/issue/campaign_report"]:
         assert client.get(url).status_code == 404, url

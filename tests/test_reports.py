@@ -112,7 +112,7 @@ def no_network(monkeypatch):
 def test_report_key_figures_are_text(demo_text):
     text = squash(demo_text)
     assert "示例生活圈" in text
-    assert "评价报告" in text
+    assert "满意度调查报告" in text and "评价报告" not in text   # a survey report, not an evaluation's
     assert "622" in text                                   # valid questionnaires
     assert "600" in text                                   # required (3% of 20,000)
     assert "85.3%" in text and "88.0%" in text             # the two rates as printed
@@ -125,9 +125,15 @@ def test_report_key_figures_are_text(demo_text):
 
 def test_report_sections_and_method(demo_text):
     text = squash(demo_text)
-    for heading in ("一、评价结果", "二、调查方法", "三、各细项满意度", "四、分组比较", "五、影响总体满意的关键因素",
-                    "六、居民需求", "附录：各题回答分布"):
+    for heading in ("目录", "一、结论", "二、结论与建议", "三、各细项满意度", "四、分组比较", "五、影响总体满意的关键因素",
+                    "六、居民需求", "附录一调查方法与数据指纹", "附录二术语解释", "附录三各题回答分布", "签发"):
         assert heading in text
+    # the technical names appear only beside their plain words (glossary, chart legends, method table)
+    for plain, word in (("影响倍数", "优势比"), ("关键因素分析", "逻辑回归"), ("分组差异检验", "卡方检验")):
+        assert text.count(word) == 1 and f"{plain}{word}" in text, word
+    # chart legends; the glossary and the method table (term and explanation in adjacent cells)
+    assert text.count("置信区间") == text.count("误差范围（95%置信区间）") + text.count("误差范围95%置信区间")
+    assert "误差范围" in text and "影响倍数" in text and "分组差异检验" in text
     assert "3cb3426440a3e481a57ea381914b956ad2ccdb62fd24816ecf7a1c591065e7da" in text   # questionnaire hash
     assert "2026年11月6日至2026年12月21日" in text                                      # fieldwork, China time
     for label, n in (("未答完必答题", 12), ("不住在本生活圈", 7), ("答题时间过短", 11)):
@@ -147,15 +153,22 @@ def test_report_page_furniture(demo_report, demo_text, tmp_path):
     assert f"第1页/共{pages}页" in text
     assert f"第{pages}页/共{pages}页" in text
     last = squash(pdf_text(demo_report, tmp_path, first=pages, last=pages))
-    assert "示例生活圈·评价报告" in last                    # running header
-    assert "数据指纹" + FINGERPRINT in last                 # the fingerprint on every page
+    assert "示例生活圈·满意度调查报告" in last              # running header
+    assert "数据指纹" + FINGERPRINT[:12] in last            # a short fingerprint on every page
+    first = squash(pdf_text(demo_report, tmp_path, first=1, last=1))
+    assert FINGERPRINT not in first and FINGERPRINT not in last   # the full one only in the method appendix
+    contents = squash(pdf_text(demo_report, tmp_path, first=2, last=2))
+    method = int(re.search(r"附录一调查方法与数据指纹(\d+)", contents).group(1))   # its page, from the contents
+    assert FINGERPRINT in squash(pdf_text(demo_report, tmp_path, first=method, last=method))
+    for title in ("评价机构", "项目负责人", "审核人", "日期", "盖章"):   # the sign-off block, on the last page
+        assert title in last
     assert pages <= 30
 
 
 def test_chart_labels_stay_text(demo_text):
     text = squash(demo_text)
     # Labels drawn inside the SVG charts (rate bars, demand ranking, quadrant captions).
-    for label in ("便利店", "菜市场、买菜", "重点改进", "继续保持", "黑色横线：95%置信区间"):
+    for label in ("便利店", "菜市场、买菜", "重点改进", "继续保持", "黑色横线：误差范围（95%置信区间）"):
         assert label in text
     assert "35.2%（n=211）" in text                           # ranking_bars value column
 
@@ -242,7 +255,7 @@ def test_table_headers_repeat_on_every_page(tmp_path):
     with_rows = [p for p in pages if "需求业态050" in p or "需求业态098" in p or "需求业态020" in p]
     assert len(with_rows) >= 2
     for page in with_rows:
-        assert all(h in page for h in ("排名", "提及人数", "占回答人数", "95%置信区间"))    # the thead, repeated
+        assert all(h in page for h in ("排名", "提及人数", "占回答人数", "误差范围"))    # the thead, repeated
 
 
 def test_verdicts_in_plain_words():

@@ -65,6 +65,7 @@ def test_the_merchant_dashboard_has_no_sample_rule_nor_satisfaction(app, db, cir
 def test_merchant_reports_are_refused_on_the_pages(app, db, circle, assessor):
     campaign = make_campaign(db, circle, MERCHANT)
     assert assessor.get(f"/staff/campaigns/{campaign.id}/preview/campaign_report").status_code == 404
+    assert assessor.get(f"/staff/campaigns/{campaign.id}/issue/campaign_report").status_code == 404
     page = assessor.get(f"/staff/campaigns/{campaign.id}")
     from .conftest import csrf_token
     response = assessor.post(f"/staff/campaigns/{campaign.id}/reports",

@@ -137,6 +137,8 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "reporting.issue_page": ASSESSORS,
     "reporting.evaluation_preview": ASSESSORS,
     "reporting.download": ASSESSORS,
+    "reporting.campaign_issue_page": ASSESSORS,
+    "reporting.withdraw_report_page": ASSESSORS,
     # Demand and project lists (community/).
     "community.index": STAFF,
     "community.demands": STAFF,

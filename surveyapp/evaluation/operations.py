@@ -278,6 +278,7 @@ def delete_draft(session: Session, evaluation: Evaluation) -> None:
 def withdraw(session: Session, evaluation: Evaluation, reason: str) -> None:
     """已签发 → 已撤回. The report's bytes are kept; it is marked withdrawn with the reason."""
     from ..models import IssuedReport
+    from ..reporting.operations import mark_withdrawn
 
     reason = (reason or "").strip()
     if evaluation.state != states.ISSUED:
@@ -287,8 +288,7 @@ def withdraw(session: Session, evaluation: Evaluation, reason: str) -> None:
     now = utcnow()
     for report in session.exec(select(IssuedReport).where(IssuedReport.evaluation_id == evaluation.id,
                                                           IssuedReport.withdrawn_at.is_(None))):
-        report.withdrawn_at = now
-        report.withdrawn_reason = reason[:1000]
+        mark_withdrawn(report, reason, now)
         session.add(report)
     set_state(session, evaluation, states.WITHDRAWN, f"撤回第 {evaluation.round} 轮评价报告", reason[:1000],
               action="evaluation.withdraw")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, LargeBinary
+from typing import Any
+
+from sqlalchemy import JSON, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from .timeutil import utcnow
@@ -38,3 +40,8 @@ class IssuedReport(SQLModel, table=True):
     #: Withdrawn reports keep their bytes; these say when and why.
     withdrawn_at: datetime | None = None
     withdrawn_reason: str = Field(default="", max_length=1000)
+    #: Why this report corrects the one it replaces (printed on it).
+    correction_reason: str = Field(default="", max_length=1000)
+    #: The data document a campaign report was rendered from, frozen with it (an evaluation
+    #: report's inputs are frozen with its round: ``FrozenEvaluation``).
+    document: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

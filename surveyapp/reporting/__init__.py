@@ -4,7 +4,8 @@ from .routes import bp
 
 
 def init_app(app) -> None:
-    from .cli import report_command
+    from .cli import report_command, reports_group
 
     app.register_blueprint(bp)
     app.cli.add_command(report_command)
+    app.cli.add_command(reports_group)

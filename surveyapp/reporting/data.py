@@ -32,6 +32,12 @@ def live_report_data(session: Session, campaign: Campaign, evaluation: Evaluatio
         "rules_trial": True if sheet is None else bool(sheet["rules"]["trial"]),
         "rules_version": None if sheet is None else f'{sheet["rules"]["name"]} {sheet["rules"]["version"]}',
     }
+    from ..community.queries import projects as project_list
+
+    # The 项目清单 (even empty): the 结论与建议 chapter says whether a top demand has a project.
+    data["projects"] = [{"title": p["title"], "type_code": p["type_code"], "status_label": p["status_label"],
+                         "demands": [d["code"] for d in p["demands"]]}
+                        for p in project_list(session, circle.id)]
     merchants = report_summary(session, circle.id)
     if merchants is not None:  # only circles with an outlet inventory: other reports' data stay as they were
         data["merchants"] = merchants

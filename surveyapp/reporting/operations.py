@@ -8,6 +8,7 @@ correction is issued under a new number that names the report it replaces.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import inspect
 from dataclasses import dataclass
@@ -80,7 +81,8 @@ def render(kind: str, data: dict, *, report_number: str, issued_on: date, assess
         evaluation = data["evaluation"] if kind == "evaluation_report" else None
         return reports.campaign_report(summary, evaluation=evaluation, questionnaire_title=data["questionnaire_title"],
                                        evaluation_round=evaluation["evaluation"]["round"] if evaluation else None,
-                                       merchants=data.get("merchants"), walk_coverage=data.get("walk_coverage"), **common,
+                                       merchants=data.get("merchants"), walk_coverage=data.get("walk_coverage"),
+                                       projects=data.get("projects"), **common,
                                        **_accepted(reports.campaign_report, options))
     if kind == "summary_sheet_pdf":
         return reports.summary_sheet_pdf(summary, questionnaire_title=data["questionnaire_title"], **common,
@@ -108,6 +110,7 @@ def _store(session: Session, kind: str, data: dict, campaign: Campaign, evaluati
                      correction_reason=correction_reason if replaces else None)
     issued = IssuedReport(
         kind=kind, report_number=number, campaign_id=campaign.id,
+        document=data if evaluation is None else None, correction_reason=(correction_reason or "") if replaces else "",
         evaluation_id=evaluation.id if evaluation is not None else None,
         media_type=KINDS[kind].media_type, content=content, sha256=hashlib.sha256(content).hexdigest(),
         data_fingerprint=print_fingerprint, rules_version=data["rules_version"], issued_by=user_id,
@@ -126,8 +129,11 @@ def _store(session: Session, kind: str, data: dict, campaign: Campaign, evaluati
 
 
 def issue(session: Session, kind: str, campaign: Campaign, evaluation: Evaluation | None, *,
-          user_id: int | None, issuer_name: str, issued_on: date) -> IssuedReport:
-    """Issue a campaign's report or 汇总表 (an evaluation report: :func:`issue_evaluation`)."""
+          user_id: int | None, issuer_name: str, issued_on: date, replaces: IssuedReport | None = None,
+          reason: str = "") -> IssuedReport:
+    """Issue a campaign's report or 汇总表 (an evaluation report: :func:`issue_evaluation`):
+    numbered, rendered and frozen with its data document. With ``replaces`` it is a correction
+    of that report (same campaign and kind, still standing) and ``reason`` is required."""
     if kind not in KINDS:
         raise ValueError(f"unknown report kind {kind!r}")
     if kind == "evaluation_report":
@@ -135,10 +141,80 @@ def issue(session: Session, kind: str, campaign: Campaign, evaluation: Evaluatio
             raise ValueError("an evaluation report needs its evaluation")
         return issue_evaluation(session, evaluation, user_id=user_id, issuer_name=issuer_name, issued_on=issued_on)
     check_campaign_kind(campaign, kind)
+    reason = (reason or "").strip()
+    if replaces is not None:
+        check_correctable(session, replaces, campaign, kind)
+        if not reason:
+            raise ReportRefused("更正时请写明理由")
     issued = _store(session, kind, report_data(session, campaign), campaign, None, user_id=user_id,
-                    issuer_name=issuer_name, issued_on=issued_on)
+                    issuer_name=issuer_name, issued_on=issued_on, replaces=replaces, correction_reason=reason[:1000])
     session.commit()
     return issued
+
+
+# --- the life of an issued campaign report ------------------------------------------------------
+# A campaign report has no round of its own: its standing is read from the report itself with
+# the evaluation's states (已签发, 已撤回, 已更正), so pages and labels are the same for both.
+
+def replaced_by(session: Session, issued: IssuedReport) -> IssuedReport | None:
+    return session.exec(select(IssuedReport).where(IssuedReport.replaces_id == issued.id)).first()
+
+
+def report_state(session: Session, issued: IssuedReport) -> str:
+    """``withdrawn``, ``corrected`` (a newer report names it) or ``issued``."""
+    if issued.withdrawn_at is not None:
+        return states.WITHDRAWN
+    if replaced_by(session, issued) is not None:
+        return states.CORRECTED
+    return states.ISSUED
+
+
+def check_correctable(session: Session, issued: IssuedReport, campaign: Campaign, kind: str) -> None:
+    if issued.evaluation_id is not None:
+        raise ReportRefused(f"{issued.report_number} 是评价报告，请在评分表上更正这一轮评价")
+    if issued.campaign_id != campaign.id or issued.kind != kind:
+        raise ReportRefused(f"{issued.report_number} 不是这次调查的{KINDS[kind].title}，不能由它更正")
+    current = report_state(session, issued)
+    if current != states.ISSUED:
+        raise ReportRefused(f"{issued.report_number} {states.label(current)}，不能再更正")
+
+
+def mark_withdrawn(issued: IssuedReport, reason: str, now) -> None:
+    """The one way a report is withdrawn (its bytes stay): evaluation rounds use it too."""
+    issued.withdrawn_at = now
+    issued.withdrawn_reason = reason[:1000]
+
+
+def withdraw_report(session: Session, issued: IssuedReport, reason: str) -> None:
+    """已签发 → 已撤回 for a campaign report: the bytes are kept, marked withdrawn with the reason.
+    An evaluation report is withdrawn with its round (``surveyapp.evaluation.operations.withdraw``)."""
+    reason = (reason or "").strip()
+    if issued.evaluation_id is not None:
+        raise ReportRefused(f"{issued.report_number} 是评价报告，请在评分表上撤回这一轮评价")
+    current = report_state(session, issued)
+    if current != states.ISSUED:
+        raise ReportRefused(f"{issued.report_number} {states.label(current)}，不能撤回")
+    if not reason:
+        raise ReportRefused("撤回时请写明理由")
+    mark_withdrawn(issued, reason, utcnow())
+    session.add(issued)
+    record(session, "report.withdraw", summary=f"撤回{KINDS[issued.kind].title} {issued.report_number}",
+           target_type="report", target_id=issued.id,
+           circle_id=session.get(Campaign, issued.campaign_id).circle_id if issued.campaign_id else None,
+           before={"state": states.ISSUED}, after={"state": states.WITHDRAWN, "reason": reason[:1000]})
+    session.commit()
+
+
+def preview_campaign(session: Session, kind: str, campaign: Campaign, *, assessor: str, issued_on: date,
+                     replaces: IssuedReport | None = None, reason: str = "") -> bytes:
+    """The exact file issuing would produce today (a correction: naming ``replaces``), marked
+    预览 · 未签发 on every page (the XLSX 汇总表 has no pages: it is marked in its title)."""
+    check_campaign_kind(campaign, kind)
+    data = report_data(session, campaign)
+    return render(kind, data, report_number=PREVIEW_NUMBER, issued_on=issued_on, assessor=assessor,
+                  data_fingerprint=fingerprint(data), preview=True,
+                  corrects=replaces.report_number if replaces else None,
+                  correction_reason=(reason or None) if replaces else None)
 
 
 def evaluation_campaign(session: Session, evaluation: Evaluation) -> Campaign:
@@ -201,15 +277,18 @@ def preview_evaluation(session: Session, evaluation: Evaluation, *, assessor: st
 
 
 def rerender(session: Session, issued: IssuedReport) -> tuple[bytes, str]:
-    """Render an issued report again (same number, date and issuer) from the data as it stands:
-    identical bytes while the data has not moved on. A frozen round reads its frozen data, so
-    its report always renders to the issued bytes."""
+    """Render an issued report again (same number, date and issuer) from the data it was frozen
+    with (a campaign report's document, a round's frozen inputs): the issued bytes. Reports
+    issued before documents were kept read the data as it stands."""
     campaign = session.get(Campaign, issued.campaign_id)
     evaluation = session.get(Evaluation, issued.evaluation_id) if issued.evaluation_id else None
-    data = report_data(session, campaign, evaluation)
+    data = copy.deepcopy(issued.document) if issued.document is not None else report_data(session, campaign, evaluation)
     current = fingerprint(data)
     replaces = session.get(IssuedReport, issued.replaces_id) if issued.replaces_id else None
-    reason = evaluation.correction_reason if evaluation is not None and replaces else None
+    if evaluation is not None:
+        reason = evaluation.correction_reason if replaces else None
+    else:
+        reason = issued.correction_reason if replaces else None
     content = render(issued.kind, data, report_number=issued.report_number, issued_on=issued.issued_on,
                      assessor=issued.issued_by_name, data_fingerprint=current,
                      corrects=replaces.report_number if replaces else None, correction_reason=reason or None)

@@ -21,28 +21,81 @@ from ..questionnaire.kinds import survey_kind
 from ..questionnaire.registry import questionnaire_by_hash
 from ..timezones import local_date, local_today
 from .data import fingerprint, report_data
-from .operations import (KINDS, PREVIEW_NUMBER, ReportRefused, check_campaign_kind, download_name, issue,
-                         issue_evaluation, preview_evaluation, render)
+from ..evaluation.forms import ReasonForm
+from .operations import (KINDS, ReportRefused, check_campaign_kind, check_correctable, download_name, issue,
+                         issue_evaluation, preview_campaign, preview_evaluation, report_state, withdraw_report)
 
 bp = Blueprint("reporting", __name__, url_prefix="/staff")
 
 
-@bp.route("/campaigns/<int:campaign_id>/preview/<kind>")
-def preview(campaign_id: int, kind: str):
-    """The report as the data stands now, marked 预览（未签发）on every page."""
-    if kind not in ("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx"):
+CAMPAIGN_KINDS = ("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx")
+
+
+def _campaign_kind_or_404(campaign: Campaign, kind: str) -> None:
+    if kind not in CAMPAIGN_KINDS:
         abort(404)
-    campaign = campaign_or_404(campaign_id)
     try:
         check_campaign_kind(campaign, kind)
     except ReportRefused:
         abort(404)
-    data = report_data(get_session(), campaign)
-    content = render(kind, data, report_number=PREVIEW_NUMBER, issued_on=local_today(),
-                     assessor=current_user.display_name, data_fingerprint=fingerprint(data), preview=True)
+
+
+def _replaced_report(campaign: Campaign, report_id) -> IssuedReport | None:
+    """The report a correction replaces (``?replaces=`` / form field), of this campaign only."""
+    if report_id in (None, ""):
+        return None
+    try:
+        issued = get_session().get(IssuedReport, int(report_id))
+    except (TypeError, ValueError):
+        abort(404)
+    if issued is None or issued.campaign_id != campaign.id or issued.evaluation_id is not None:
+        abort(404)
+    return issued
+
+
+def _confirmation_refused() -> str | None:
+    """Why the issuing form does not confirm (None when it does): the assessor ticked that
+    they checked the preview and typed their own password. Every kind of report asks this."""
+    if request.form.get("previewed") != "yes":
+        return "请先打开预览核对报告，并勾选“已核对预览”。"
+    if not check_password_hash(current_user.password_hash, request.form.get("password", "")):
+        return "密码不正确，报告没有签发。"
+    return None
+
+
+@bp.route("/campaigns/<int:campaign_id>/preview/<kind>")
+def preview(campaign_id: int, kind: str):
+    """The report as issuing would make it now, marked 预览（未签发）on every page."""
+    campaign = campaign_or_404(campaign_id)
+    _campaign_kind_or_404(campaign, kind)
+    replaces = _replaced_report(campaign, request.args.get("replaces"))
+    content = preview_campaign(get_session(), kind, campaign, assessor=current_user.display_name,
+                               issued_on=local_today(), replaces=replaces,
+                               reason=request.args.get("reason", "") if replaces else "")
     report = KINDS[kind]
     return file_response(content, report.media_type, f"{report.title}-预览.{report.extension}",
                          inline=report.extension == "pdf")
+
+
+@bp.route("/campaigns/<int:campaign_id>/issue/<kind>")
+def campaign_issue_page(campaign_id: int, kind: str):
+    """签发 a 满意度调查报告 or 汇总表 step by step, as for an evaluation report: the state of
+    the survey, the preview, the confirmation with the password. ``?replaces=`` makes it a
+    correction of that report."""
+    campaign = campaign_or_404(campaign_id)
+    _campaign_kind_or_404(campaign, kind)
+    db = get_session()
+    replaces = _replaced_report(campaign, request.args.get("replaces"))
+    refused = None
+    if replaces is not None:
+        try:
+            check_correctable(db, replaces, campaign, kind)
+        except ReportRefused as exc:
+            refused = str(exc)
+    summary = report_data(db, campaign)["summary"]
+    return render_template("reporting/issue_campaign.html", campaign=campaign, kind=kind, report=KINDS[kind],
+                           sample=summary["sample"], still_open=campaign.closes_at > utcnow(),
+                           replaces=replaces, refused=refused, issued=issued_reports(db, campaign_id=campaign.id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/poster.pdf")
@@ -59,18 +112,57 @@ def poster(campaign_id: int):
 
 @bp.route("/campaigns/<int:campaign_id>/reports", methods=["POST"])
 def issue_campaign(campaign_id: int):
+    """Issue (or correct) a campaign report after the assessor has confirmed with their password."""
     campaign = campaign_or_404(campaign_id)
     kind = request.form.get("kind", "campaign_report")
-    if kind not in ("campaign_report", "summary_sheet_pdf", "summary_sheet_xlsx"):
+    if kind not in CAMPAIGN_KINDS:
         abort(400)
     try:
-        issued = issue(get_session(), kind, campaign, None, user_id=current_user.id,
-                       issuer_name=current_user.display_name, issued_on=local_today())
+        check_campaign_kind(campaign, kind)   # a merchant survey has no such report: say so, whatever was typed
     except ReportRefused as exc:
         flash(str(exc), "error")
-    else:
-        flash(f"已签发 {download_name(issued)}（编号 {issued.report_number}）。", "info")
+        return redirect(url_for("results.dashboard", campaign_id=campaign.id))
+    replaces = _replaced_report(campaign, request.form.get("replaces"))
+    back = redirect(url_for("reporting.campaign_issue_page", campaign_id=campaign.id, kind=kind,
+                            **({"replaces": replaces.id} if replaces else {})))
+    refused = _confirmation_refused()
+    if refused:
+        flash(refused, "error")
+        return back
+    try:
+        issued = issue(get_session(), kind, campaign, None, user_id=current_user.id,
+                       issuer_name=current_user.display_name, issued_on=local_today(), replaces=replaces,
+                       reason=request.form.get("reason", ""))
+    except ReportRefused as exc:
+        flash(str(exc), "error")
+        return back
+    flash(f"已签发 {download_name(issued)}（编号 {issued.report_number}）"
+          + (f"，更正并取代 {replaces.report_number}" if replaces else "") + "。", "info")
     return redirect(url_for("results.dashboard", campaign_id=campaign.id, _anchor="reports"))
+
+
+@bp.route("/reports/<int:report_id>/withdraw", methods=["GET", "POST"])
+def withdraw_report_page(report_id: int):
+    """撤回 an issued campaign report with a reason (an evaluation report goes with its round)."""
+    db = get_session()
+    issued = db.get(IssuedReport, report_id)
+    if issued is None or issued.campaign_id is None:
+        abort(404)
+    campaign = campaign_or_404(issued.campaign_id)
+    if issued.evaluation_id is not None:
+        return redirect(url_for("evaluation.withdraw_page", evaluation_id=issued.evaluation_id))
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_report(db, issued, form.reason.data)
+        except ReportRefused as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{issued.report_number} 已撤回；原文件仍可下载，并标明已撤回。", "info")
+        return redirect(url_for("results.dashboard", campaign_id=campaign.id, _anchor="reports"))
+    return render_template("reporting/withdraw.html", issued=issued, campaign=campaign, form=form,
+                           name=download_name(issued), state=states.state(report_state(db, issued))), \
+        (422 if form.errors else 200)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/issue")
@@ -108,11 +200,9 @@ def issue_evaluation_report(evaluation_id: int):
     evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
     back = redirect(url_for("reporting.issue_page", evaluation_id=evaluation.id))
-    if request.form.get("previewed") != "yes":
-        flash("请先打开预览核对报告，并勾选“已核对预览”。", "error")
-        return back
-    if not check_password_hash(current_user.password_hash, request.form.get("password", "")):
-        flash("密码不正确，报告没有签发。", "error")
+    refused = _confirmation_refused()
+    if refused:
+        flash(refused, "error")
         return back
     try:
         issued = issue_evaluation(db, evaluation, user_id=current_user.id, issuer_name=current_user.display_name,
@@ -153,12 +243,13 @@ def issued_reports(session, *, campaign_id: int | None = None, evaluation_id: in
     for issued in rows:
         key = (issued.campaign_id, issued.evaluation_id)
         evaluation = session.get(Evaluation, issued.evaluation_id) if issued.evaluation_id else None
-        frozen = evaluation is not None and states.state(evaluation.state).frozen
+        frozen = (evaluation is not None and states.state(evaluation.state).frozen) or issued.document is not None
         if key not in current and not frozen:
             current[key] = fingerprint(report_data(session, session.get(Campaign, issued.campaign_id), evaluation))
         replaced_by = session.exec(select(IssuedReport).where(IssuedReport.replaces_id == issued.id)).first()
         replaces = session.get(IssuedReport, issued.replaces_id) if issued.replaces_id else None
         result.append({"report": issued, "name": download_name(issued), "frozen": frozen,
                        "moved_on": not frozen and current[key] != issued.data_fingerprint,
-                       "replaced_by": replaced_by, "replaces": replaces})
+                       "replaced_by": replaced_by, "replaces": replaces,
+                       "state": states.state(report_state(session, issued))})
     return result
