@@ -198,3 +198,25 @@ def test_facts_entry_shows_before_and_after(audit_app, db):
     assert db.get(IndicatorEntry, (world.own.ids["evaluation_id"], "promotion")).facts == {"events": 6}
     last = db.exec(select(AuditEntry).where(AuditEntry.action == "evaluation.facts").order_by(AuditEntry.id.desc())).first()
     assert last.before["facts"] == {"events": 4} and last.after["facts"] == {"events": 6}
+
+
+#: Downloads that disclose survey data: GET endpoints that must leave an entry like a write.
+DOWNLOADS = {
+    "exports.responses": (lambda ids: f"/staff/campaigns/{ids['campaign_id']}/data.sav", "export.responses"),
+    "exports.codebook_file": (lambda ids: f"/staff/campaigns/{ids['campaign_id']}/codebook.xlsx", "export.codebook"),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(DOWNLOADS))
+def test_each_data_download_leaves_an_entry(audit_app, db, endpoint):
+    world = build_world(audit_app, db)
+    make_url, action = DOWNLOADS[endpoint]
+    response = signed_in(audit_app, world, "assessor").get(make_url(world.own.ids))
+    assert response.status_code == 200
+    entry = db.exec(select(AuditEntry).where(AuditEntry.action == action)).one()
+    assert (entry.actor, entry.circle_id) == (world.users["assessor"].username, world.own.ids["circle_id"])
+
+
+def test_every_export_endpoint_is_a_listed_download(audit_app):
+    exports = {rule.endpoint for rule in audit_app.url_map.iter_rules() if rule.endpoint.startswith("exports.")}
+    assert exports == set(DOWNLOADS)

@@ -73,6 +73,9 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "results.dashboard": ASSESSORS,
     "results.exclude": ASSESSORS,
     "results.restore": ASSESSORS,
+    # Labelled response data and codebooks of a campaign (exports/): individual answers.
+    "exports.responses": ASSESSORS,
+    "exports.codebook_file": ASSESSORS,
     # JSON API (api/).
     "api.campaign_summary": STAFF,
     # Interviews at the door or a street desk (interview/).

@@ -25,6 +25,10 @@ class Channel(str, enum.Enum):
     interview = "interview"
 
 
+#: Channels the too-fast rule applies to (the respondent filled the form alone, timed).
+SPEED_RULE_CHANNELS = (Channel.qr.value,)
+
+
 class Exclusion(str, enum.Enum):
     """Why a stored response does not count. ``too_fast`` is not stored: it depends on the
     campaign's median completion time, so it is decided when the figures are computed."""
