@@ -204,6 +204,7 @@ def test_facts_entry_shows_before_and_after(audit_app, db):
 DOWNLOADS = {
     "exports.responses": (lambda ids: f"/staff/campaigns/{ids['campaign_id']}/data.sav", "export.responses"),
     "exports.codebook_file": (lambda ids: f"/staff/campaigns/{ids['campaign_id']}/codebook.xlsx", "export.codebook"),
+    "exports.xlsform": (lambda ids: f"/staff/campaigns/{ids['campaign_id']}/xlsform.xlsx", "export.xlsform"),
 }
 
 

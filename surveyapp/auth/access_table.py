@@ -76,6 +76,7 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     # Labelled response data and codebooks of a campaign (exports/): individual answers.
     "exports.responses": ASSESSORS,
     "exports.codebook_file": ASSESSORS,
+    "exports.xlsform": ASSESSORS,
     # JSON API (api/).
     "api.campaign_summary": STAFF,
     # Interviews at the door or a street desk (interview/).

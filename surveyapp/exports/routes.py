@@ -59,3 +59,15 @@ def codebook_file(campaign_id: int, fmt: str):
         media_type = formats.FORMATS["xlsx"][0]
     record_export(db, campaign, "codebook", fmt)
     return file_response(content, media_type, _name(campaign, "编码手册", fmt), inline=fmt == "pdf")
+
+
+@bp.route("/campaigns/<int:campaign_id>/xlsform.xlsx")
+def xlsform(campaign_id: int):
+    """The campaign's questionnaire as an XLSForm workbook, for an offline field app."""
+    from ..xlsform.export import xlsform_workbook
+
+    campaign = campaign_or_404(campaign_id)
+    db = get_session()
+    content = xlsform_workbook(questionnaire_by_hash(db, campaign.questionnaire_hash))
+    record_export(db, campaign, "xlsform", "xlsx")
+    return file_response(content, formats.FORMATS["xlsx"][0], _name(campaign, "XLSForm", "xlsx"))
