@@ -45,6 +45,7 @@ def create_app(config: dict | None = None):
     from .community import init_app as init_community
     from .evaluation import init_app as init_evaluation
     from .exports import init_app as init_exports
+    from .platforms import init_app as init_platforms
     from .interview import init_app as init_interview
     from .merchants import init_app as init_merchants
     from .locations import init_app as init_locations
@@ -72,5 +73,6 @@ def create_app(config: dict | None = None):
     init_community(app)
     init_reporting(app)
     init_exports(app)
+    init_platforms(app)
     init_cli(app)
     return app

@@ -23,7 +23,29 @@ EXEMPT = {
     "collect.answer": "residents and merchants answer anonymously; their answers are survey data, not staff writes",
     "interview.answer": "an interviewer's answers are survey answers (channel interview, the interviewer stored on "
                         "the response), not staff writes",
+    "platforms.upload": "keeps the uploaded export in the instance folder for the mapping step; nothing is stored "
+                        "until the mapping is confirmed (platforms.mapping, audited)",
 }
+
+
+def _platform_upload(db, ids):
+    """A 问卷星 export of the world's resident answers, uploaded for the mapping step."""
+    from flask import current_app
+
+    from surveyapp.models import Campaign, Response
+    from surveyapp.platforms import uploads
+    from surveyapp.questionnaire.registry import questionnaire_by_hash
+
+    from .platform_exports import build_export, write
+
+    campaign = db.get(Campaign, ids["campaign_id"])
+    questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
+    answers = [r.answers for r in db.exec(select(Response).where(Response.campaign_id == campaign.id))]
+    header, rows = build_export(questionnaire, ["东社区", "西社区", "不住在以上社区"],
+                                [(a, 200) for a in answers], by="text")
+    path = write(uploads.folder(current_app.instance_path) / "world.csv", header, rows)
+    token = uploads.store(current_app.instance_path, campaign.id, ".csv", path.read_bytes())
+    return f"/staff/campaigns/{campaign.id}/platform-import/mapping", {"upload": token}
 
 
 def _outlet_pair(db, circle_id):
@@ -136,6 +158,7 @@ WRITES = {
         f"/staff/evaluations/{_issued(db, ids).id}/withdraw", {"reason": "数据录入错误"}), "evaluation.withdraw"),
     "evaluation.correct": ("assessor", lambda db, ids, users: (
         f"/staff/evaluations/{_issued(db, ids).id}/correct", {"reason": "更正业态清单"}), "evaluation.correct"),
+    "platforms.mapping": ("assessor", lambda db, ids, users: _platform_upload(db, ids), "responses.import_platform"),
     "results.exclude": ("assessor", lambda db, ids, users: (
         f"/staff/responses/{ids['response_id']}/exclude", {"reason": "manual", "note": "复核"}), "response.exclude"),
     "results.restore": ("assessor", lambda db, ids, users: (

@@ -182,3 +182,55 @@ def test_nothing_stored_when_a_time_is_unreadable(app, db, campaign, tmp_path):
     assert [str(p) for p in failed.value.problems] == [
         "t.csv 第 3 行 B 列“昨天下午”：无法识别这个时间，应为 2024/5/6 10:20:30 这样的格式"]
     assert db.exec(select(func.count()).select_from(Response)).one() == 0
+
+
+def test_browser_upload_confirm_and_save_the_mapping(make_app, db, tmp_path):
+    import io
+    import re
+
+    from surveyapp.migrations import upgrade_database
+    from surveyapp.models import AuditEntry, ImportMapping
+
+    from .conftest import get_engine_of
+    from .world import build_world, signed_in
+
+    app = make_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    upgrade_database(get_engine_of(app))
+    world = build_world(app, db)
+    campaign_id = world.own.ids["campaign_id"]
+    client = signed_in(app, world, "assessor")
+    header, rows = build_export(RESIDENT, CHOICES, [(DISSATISFIED, 200), (SATISFIED, 150)], by="text",
+                                overrides={(1, "service_overall"): "还行"})
+    data = write(tmp_path / "问卷星.xlsx", header, rows).read_bytes()
+    page = client.get(f"/staff/campaigns/{campaign_id}").get_data(as_text=True)
+    assert f"/staff/campaigns/{campaign_id}/platform-import" in page
+    response = client.post(f"/staff/campaigns/{campaign_id}/platform-import",
+                           data={"file": (io.BytesIO(data), "问卷星.xlsx"), "platform": ""},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    mapping_url = response.headers["Location"]
+    page = client.get(mapping_url).get_data(as_text=True)
+    assert "确认对应关系" in page and "来自问卷星" in page and "来自IP" in page and "不保存" in page
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    # the unmatched 还行 is shown unmatched; importing as proposed fails with row and column
+    field = re.search(r'name="(val-service_overall-\d+)" aria-label="[^"]*：还行"', page).group(1)
+    before = db.exec(select(func.count()).select_from(Response)).one()
+    page = client.post(mapping_url, data={"upload": token, "save": "y"}).get_data(as_text=True)
+    assert "一份也没有导入" in page and "第 3 行" in page and "“还行”" in page
+    assert db.exec(select(func.count()).select_from(Response)).one() == before
+    response = client.post(mapping_url, data={"upload": token, "save": "y", field: "3"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/campaigns/{campaign_id}")
+    db.expire_all()
+    imported = db.exec(select(Response).where(Response.channel == "wjx")).all()
+    assert len(imported) == 2 and imported[1].answers["service_overall"] == "3"
+    saved = db.exec(select(ImportMapping)).one()
+    assert saved.mapping["values"]["service_overall"]["还行"] == "3"
+    actions = db.exec(select(AuditEntry.action).where(AuditEntry.action.in_(
+        ["responses.import_platform", "import_mapping.save"]))).all()
+    assert sorted(actions) == ["import_mapping.save", "responses.import_platform"]
+    # the next file of the same survey: the saved correction is already chosen
+    response = client.post(f"/staff/campaigns/{campaign_id}/platform-import",
+                           data={"file": (io.BytesIO(data), "第二批.xlsx")}, content_type="multipart/form-data")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    chosen = re.search(r'aria-label="[^"]*：还行">(.*?)</select>', page, re.S).group(1)
+    assert '<option value="3" selected>一般</option>' in chosen

@@ -77,6 +77,9 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "exports.responses": ASSESSORS,
     "exports.codebook_file": ASSESSORS,
     "exports.xlsform": ASSESSORS,
+    # Answers from 问卷星 / 腾讯问卷 exports (platforms/): upload, confirm the mapping, import.
+    "platforms.upload": ASSESSORS,
+    "platforms.mapping": ASSESSORS,
     # JSON API (api/).
     "api.campaign_summary": STAFF,
     # Interviews at the door or a street desk (interview/).
