@@ -80,10 +80,12 @@ def write(path: Path, header, rows) -> Path:
             writer.writerow(header)
             writer.writerows(rows)
     else:
+        # The platforms' XLSX holds numbers (option numbers, 0/1, minutes) as number cells.
         workbook = Workbook()
         sheet = workbook.active
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append([int(cell) if isinstance(cell, str) and cell.isdigit() and len(cell) < 10 else cell
+                          for cell in row])
         workbook.save(path)
     return path
