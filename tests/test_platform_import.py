@@ -216,7 +216,7 @@ def test_browser_upload_confirm_and_save_the_mapping(make_app, db, tmp_path):
     field = re.search(r'name="(val-service_overall-\d+)" aria-label="[^"]*：还行"', page).group(1)
     before = db.exec(select(func.count()).select_from(Response)).one()
     page = client.post(mapping_url, data={"upload": token, "save": "y"}).get_data(as_text=True)
-    assert "一份也没有导入" in page and "第 3 行" in page and "“还行”" in page
+    assert "一份也没有导入" in page and "问卷星.xlsx 第 3 行" in page and "“还行”" in page
     assert db.exec(select(func.count()).select_from(Response)).one() == before
     response = client.post(mapping_url, data={"upload": token, "save": "y", field: "3"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/campaigns/{campaign_id}")

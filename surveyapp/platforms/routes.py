@@ -2,6 +2,7 @@
 proposed mapping, import all or nothing. Assessors and admins of the campaign's circle."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -112,7 +113,8 @@ def mapping(campaign_id: int):
             result = import_platform_file(db, campaign, questionnaire, path, confirmed,
                                           Limits.from_config(current_app.config), file_name)
         except ImportFailed as failed:
-            problems = failed.problems
+            # named as the assessor knows the file, not as it is kept between the two steps
+            problems = [replace(p, file=file_name) for p in failed.problems]
             proposal = confirmed
         else:
             path.unlink(missing_ok=True)
