@@ -16,7 +16,7 @@ from sqlmodel import select
 from surveyapp.exports import codebook, formats
 from surveyapp.exports.dataset import OPEN_TEXT_MARK
 from surveyapp.exports.queries import campaign_dataset
-from surveyapp.models import AuditEntry, Channel, Circle
+from surveyapp.models import AuditEntry, Channel
 from surveyapp.models.timeutil import utcnow
 from surveyapp.questionnaire import load_questionnaire, validate_answers
 from surveyapp.questionnaire.registry import questionnaire_by_hash
