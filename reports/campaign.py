@@ -38,7 +38,8 @@ SECTION_LABELS = {"about": "基本情况", "overall": "总体满意度", "busine
 TYPE_LABELS = {"select_one": "单选题", "select_multiple": "多选题", "likert5": "五级满意度题",
                "integer": "数字题（分钟）"}
 CHANNEL_LABELS = {"qr": "扫码在线填写", "paper": "纸质问卷（评价机构录入）", "web": "网页填写",
-                  "interview": "入户或街头面访（访员代填）"}
+                  "interview": "入户或街头面访（访员代填）", "wjx": "问卷星在线填写（导入）",
+                  "tencent": "腾讯问卷在线填写（导入）"}
 CI_METHOD_LABELS = {
     "wilson-fpc": "威尔逊得分区间，按有限总体校正后的有效样本量计算",
     "wilson-kish-fpc": "威尔逊得分区间，按基什有效样本量及有限总体校正计算",

@@ -46,6 +46,8 @@ def create_app(config: dict | None = None):
     from .collect import init_app as init_collect
     from .community import init_app as init_community
     from .evaluation import init_app as init_evaluation
+    from .exports import init_app as init_exports
+    from .platforms import init_app as init_platforms
     from .interview import init_app as init_interview
     from .merchants import init_app as init_merchants
     from .locations import init_app as init_locations
@@ -76,5 +78,7 @@ def create_app(config: dict | None = None):
     init_circlepage(app)
     init_community(app)
     init_reporting(app)
+    init_exports(app)
+    init_platforms(app)
     init_cli(app)
     return app

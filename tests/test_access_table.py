@@ -36,6 +36,8 @@ ENDPOINT_PARAMS = {
     "campaigns.qr": {"kind": "svg"},
     "reporting.preview": {"kind": "summary_sheet_xlsx"},
     "reporting.campaign_issue_page": {"kind": "campaign_report"},
+    "exports.responses": {"fmt": "sav"},
+    "exports.codebook_file": {"fmt": "xlsx"},
 }
 #: Endpoints that end the session: walked last, so that the other requests keep theirs.
 SESSION_ENDERS = ("auth.logout",)
@@ -174,7 +176,7 @@ def test_officers_never_reach_individual_responses_or_the_assessors_work():
     answers), the outlet inventory, evaluations and reports are for assessors and admins."""
     from surveyapp.auth.access_table import OFFICER
 
-    assessors_work = ("results.", "merchants.", "evaluation.", "reporting.", "campaigns.")
+    assessors_work = ("results.", "merchants.", "evaluation.", "reporting.", "campaigns.", "exports.", "platforms.")
     leaks = [e for e, roles in ACCESS_TABLE.items() if e.startswith(assessors_work) and OFFICER in roles]
     assert not leaks
 

@@ -26,6 +26,8 @@ EXEMPT = {
                         "the response), not staff writes",
     "circles.import_list": "checks the uploaded city list and shows the counts; nothing is stored until "
                            "circles.import_confirm",
+    "platforms.upload": "keeps the uploaded export in the instance folder for the mapping step; nothing is stored "
+                        "until the mapping is confirmed (platforms.mapping, audited)",
 }
 
 #: Writes that register new circles: their entries name the new circle, not the world's.
@@ -55,6 +57,26 @@ def _closed(db, ids):
 
     close_campaign(db, db.get(Campaign, ids["campaign_id"]))
     return ids["campaign_id"]
+
+
+def _platform_upload(db, ids):
+    """A 问卷星 export of the world's resident answers, uploaded for the mapping step."""
+    from flask import current_app
+
+    from surveyapp.models import Campaign, Response
+    from surveyapp.platforms import uploads
+    from surveyapp.questionnaire.registry import questionnaire_by_hash
+
+    from .platform_exports import build_export, write
+
+    campaign = db.get(Campaign, ids["campaign_id"])
+    questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
+    answers = [r.answers for r in db.exec(select(Response).where(Response.campaign_id == campaign.id))]
+    header, rows = build_export(questionnaire, ["东社区", "西社区", "不住在以上社区"],
+                                [(a, 200) for a in answers], by="text")
+    path = write(uploads.folder(current_app.instance_path) / "world.csv", header, rows)
+    token = uploads.store(current_app.instance_path, campaign.id, ".csv", path.read_bytes())
+    return f"/staff/campaigns/{campaign.id}/platform-import/mapping", {"upload": token}
 
 
 def _outlet_pair(db, circle_id):
@@ -205,6 +227,7 @@ WRITES = {
         f"/staff/evaluations/{_issued(db, ids).id}/withdraw", {"reason": "数据录入错误"}), "evaluation.withdraw"),
     "evaluation.correct": ("assessor", lambda db, ids, users: (
         f"/staff/evaluations/{_issued(db, ids).id}/correct", {"reason": "更正业态清单"}), "evaluation.correct"),
+    "platforms.mapping": ("assessor", lambda db, ids, users: _platform_upload(db, ids), "responses.import_platform"),
     "results.exclude": ("assessor", lambda db, ids, users: (
         f"/staff/responses/{ids['response_id']}/exclude", {"reason": "manual", "note": "复核"}), "response.exclude"),
     "results.restore": ("assessor", lambda db, ids, users: (
@@ -271,3 +294,26 @@ def test_facts_entry_shows_before_and_after(audit_app, db):
     assert db.get(IndicatorEntry, (world.own.ids["evaluation_id"], "promotion")).facts == {"events": 6}
     last = db.exec(select(AuditEntry).where(AuditEntry.action == "evaluation.facts").order_by(AuditEntry.id.desc())).first()
     assert last.before["facts"] == {"events": 4} and last.after["facts"] == {"events": 6}
+
+
+#: Downloads that disclose survey data: GET endpoints that must leave an entry like a write.
+DOWNLOADS = {
+    "exports.responses": (lambda ids: f"/staff/campaigns/{ids['campaign_id']}/data.sav", "export.responses"),
+    "exports.codebook_file": (lambda ids: f"/staff/campaigns/{ids['campaign_id']}/codebook.xlsx", "export.codebook"),
+    "exports.xlsform": (lambda ids: f"/staff/campaigns/{ids['campaign_id']}/xlsform.xlsx", "export.xlsform"),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(DOWNLOADS))
+def test_each_data_download_leaves_an_entry(audit_app, db, endpoint):
+    world = build_world(audit_app, db)
+    make_url, action = DOWNLOADS[endpoint]
+    response = signed_in(audit_app, world, "assessor").get(make_url(world.own.ids))
+    assert response.status_code == 200
+    entry = db.exec(select(AuditEntry).where(AuditEntry.action == action)).one()
+    assert (entry.actor, entry.circle_id) == (world.users["assessor"].username, world.own.ids["circle_id"])
+
+
+def test_every_export_endpoint_is_a_listed_download(audit_app):
+    exports = {rule.endpoint for rule in audit_app.url_map.iter_rules() if rule.endpoint.startswith("exports.")}
+    assert exports == set(DOWNLOADS)

@@ -99,6 +99,13 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "paper.template": ASSESSORS,
     "paper.upload": ASSESSORS,
     "paper.confirm": ASSESSORS,
+    # Labelled response data and codebooks of a campaign (exports/): individual answers.
+    "exports.responses": ASSESSORS,
+    "exports.codebook_file": ASSESSORS,
+    "exports.xlsform": ASSESSORS,
+    # Answers from 问卷星 / 腾讯问卷 exports (platforms/): upload, confirm the mapping, import.
+    "platforms.upload": ASSESSORS,
+    "platforms.mapping": ASSESSORS,
     # JSON API (api/).
     "api.campaign_summary": STAFF,
     # Interviews at the door or a street desk (interview/).

@@ -7,6 +7,7 @@ from .audit import AuditEntry
 from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate, CommunityPoint
 from .campaign import Campaign, CampaignStatus
 from .draft import AnswerDraft
+from .import_mapping import ImportMapping
 from .evaluation import Evaluation, EvaluationState, FrozenEvaluation, IndicatorEntry, InventoryItem, RulesSnapshot
 from .questionnaire_snapshot import QuestionnaireSnapshot
 from .report import IssuedReport
@@ -19,7 +20,7 @@ from .community import (CommunityProject, DemandDecision, ProjectDemand, Project
 from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
-    "AnswerDraft", "AnswerTally", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
+    "AnswerDraft", "AnswerTally", "ImportMapping", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
     "Community", "CommunityCreate", "CommunityPoint", "Evaluation", "FrozenEvaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "ROLE_LABELS", "User",
     "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
     "Outlet", "OutletSource", "OutletStatus",

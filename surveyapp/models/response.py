@@ -23,6 +23,13 @@ class Channel(str, enum.Enum):
     paper = "paper"
     #: Asked at the door or a street desk by an interviewer holding a tablet (面访/代填).
     interview = "interview"
+    #: Answered online on 问卷星 / 腾讯问卷 and brought in from the platform's export.
+    wjx = "wjx"
+    tencent = "tencent"
+
+
+#: Channels the too-fast rule applies to (the respondent filled the form alone, timed).
+SPEED_RULE_CHANNELS = (Channel.qr.value, Channel.wjx.value, Channel.tencent.value)
 
 
 class Exclusion(str, enum.Enum):

@@ -36,7 +36,7 @@ class AlreadyStored(AlreadyAnswered):
 
 
 #: Channels whose completion time is measured from opening the form to submitting it.
-TIMED_CHANNELS = (Channel.qr.value, Channel.interview.value)
+TIMED_CHANNELS = (Channel.qr.value, Channel.interview.value, Channel.wjx.value, Channel.tencent.value)
 
 
 class ReviewError(ValueError):

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete
 
 from ..models import AnswerTally, Response
+from ..models.response import SPEED_RULE_CHANNELS
 
 #: Single-choice questions every likert item is also counted within (when present).
 GROUP_QUESTIONS = ("community", "age_band")
@@ -28,7 +29,7 @@ _CHUNK = 400
 
 
 def duration_bucket(response: Response) -> int:
-    if response.speed_exempt or response.channel != "qr" or response.duration_seconds is None:
+    if response.speed_exempt or response.channel not in SPEED_RULE_CHANNELS or response.duration_seconds is None:
         return EXEMPT
     return response.duration_seconds
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
+from ..models.response import SPEED_RULE_CHANNELS
 from ..models import Response, ResponseReview
 
 REVIEW_LIMIT = 300
@@ -21,7 +22,7 @@ class ReviewItem:
 def review_items(session: Session, campaign_id: int, cutoff_seconds: float | None,
                  limit: int = REVIEW_LIMIT) -> tuple[list[ReviewItem], bool]:
     """Excluded, too-fast and flagged responses, oldest first; True when cut at ``limit``."""
-    too_fast = and_(Response.channel == "qr", Response.exclusion.is_(None), Response.speed_exempt.is_(False),
+    too_fast = and_(Response.channel.in_(SPEED_RULE_CHANNELS), Response.exclusion.is_(None), Response.speed_exempt.is_(False),
                     Response.duration_seconds < cutoff_seconds) if cutoff_seconds is not None else False
     rows = session.exec(
         select(Response).where(
@@ -33,7 +34,7 @@ def review_items(session: Session, campaign_id: int, cutoff_seconds: float | Non
     for response in rows[:limit]:
         if response.exclusion is not None:
             items.append(ReviewItem(response, response.exclusion, False))
-        elif (cutoff_seconds is not None and response.channel == "qr" and not response.speed_exempt
+        elif (cutoff_seconds is not None and response.channel in SPEED_RULE_CHANNELS and not response.speed_exempt
               and response.duration_seconds is not None and response.duration_seconds < cutoff_seconds):
             items.append(ReviewItem(response, "too_fast", False))
         else:

@@ -15,6 +15,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from .. import analysis
+from ..models.response import SPEED_RULE_CHANNELS
 from ..models import Campaign, Circle, Community, Response
 from ..questionnaire.kinds import survey_kind
 from ..responses.quality import COMMUNITY_QUESTION, SCORED_INDICATORS, detail_items
@@ -246,7 +247,7 @@ def _pattern_rows(session, campaign, tallies, names) -> tuple[list[dict], bool]:
     """Answers of valid responses (too-fast ones left out), at most MAX_PATTERN_ROWS."""
     conditions = [Response.campaign_id == campaign.id, Response.exclusion.is_(None)]
     if tallies.cutoff_seconds is not None:
-        conditions.append(or_(Response.channel != "qr", Response.speed_exempt.is_(True),
+        conditions.append(or_(Response.channel.not_in(SPEED_RULE_CHANNELS), Response.speed_exempt.is_(True),
                               Response.duration_seconds.is_(None),
                               Response.duration_seconds >= tallies.cutoff_seconds))
     sampled = tallies.valid > MAX_PATTERN_ROWS

@@ -7,6 +7,7 @@ from fractions import Fraction
 from sqlalchemy import and_, func, or_, true
 from sqlmodel import Session, select
 
+from ..models.response import SPEED_RULE_CHANNELS
 from ..models import AnswerTally, Response
 from ..responses import tallies as writes
 from ..responses.tallies import ANSWERED_CODE, EXCLUDED_KEY, EXEMPT, FLAG_KEY, HOUSEHOLD_EXTRA, RESPONSE_KEY
@@ -131,7 +132,7 @@ def load(session: Session, campaign_id: int, questionnaire,
         # Rare (median over six minutes): answers of responses between the horizon and the
         # cut-off were counted without their duration; read those rows to subtract them.
         fast = session.exec(select(Response).where(
-            Response.campaign_id == campaign_id, Response.channel == "qr", Response.exclusion.is_(None),
+            Response.campaign_id == campaign_id, Response.channel.in_(SPEED_RULE_CHANNELS), Response.exclusion.is_(None),
             Response.speed_exempt.is_(False), Response.duration_seconds >= writes.FAST_HORIZON,
             Response.duration_seconds < cutoff,
         )).all()

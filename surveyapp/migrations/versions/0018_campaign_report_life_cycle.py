@@ -6,7 +6,7 @@ a correction keeps its reason, printed on the corrected report. Reports issued b
 migration have no document (they are read from the data as before).
 
 Revision ID: 0018
-Revises: 0010
+Revises: 0016
 Create Date: 2026-12-03
 """
 from alembic import op
@@ -15,7 +15,7 @@ import sqlmodel
 
 
 revision = '0018'
-down_revision = '0010'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
