@@ -246,7 +246,8 @@ class Answering:
         nav = form.get("nav", "next")
         visible = visible_names(self.questionnaire, answers)
         save = lambda step: operations.save_draft(  # noqa: E731
-            db, self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started)
+            db, self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started,
+            draft=draft)
         if nav == "save":  # the page is being left (survey.js): keep what is typed
             save(current)
             return Outcome("saved")

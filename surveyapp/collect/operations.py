@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from ..models import AnswerDraft, Campaign, Response
+from ..models import AnswerDraft, Campaign, Circle, Response
 from ..models.draft import DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
 
@@ -23,8 +24,48 @@ SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 def device_hash(secret_key: str, campaign: Campaign, device_id: str) -> str:
     """Keyed hash of the device cookie, per campaign: the raw cookie is never stored, and
     the same phone cannot be followed from one campaign to the next."""
-    message = f"{campaign.id}:{device_id}".encode()
+    return _device_hash(secret_key, campaign.id, device_id)
+
+
+def _device_hash(secret_key: str, campaign_id: int, device_id: str) -> str:
+    message = f"{campaign_id}:{device_id}".encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+#: Campaign id by public token, per process: a token never moves to another campaign, and the
+#: respondent's query below still checks the token, so a stale entry only costs a second query.
+_CAMPAIGN_IDS: dict[str, int] = {}
+_CAMPAIGN_IDS_SIZE = 4096
+
+
+def respondent_context(session: Session, secret_key: str, token: str,
+                       device: str | None) -> tuple[Campaign, Circle, str | None, int] | None:
+    """(campaign, circle, device hash, answers the device has given) for a respondent's
+    request, in one query once the token has been seen by this process; None for an unknown
+    token. Every page of the resident's journey starts here."""
+    if not token or len(token) > 64:
+        return None
+    for _attempt in range(2):
+        campaign_id = _CAMPAIGN_IDS.get(token)
+        if campaign_id is None:
+            campaign_id = session.exec(select(Campaign.id).where(Campaign.token == token)).first()
+            if campaign_id is None:
+                return None
+            if len(_CAMPAIGN_IDS) >= _CAMPAIGN_IDS_SIZE:
+                _CAMPAIGN_IDS.clear()
+            _CAMPAIGN_IDS[token] = campaign_id
+        hashed = _device_hash(secret_key, campaign_id, device) if device else None
+        given = (select(func.count()).select_from(Response)
+                 .where(Response.campaign_id == campaign_id, Response.device_hash == hashed).scalar_subquery())
+        row = session.exec(
+            select(Campaign, Circle, given).join(Circle, Circle.id == Campaign.circle_id)
+            .where(Campaign.id == campaign_id, Campaign.token == token)
+        ).first()
+        if row is not None:
+            campaign, circle, count = row
+            return campaign, circle, hashed, int(count or 0)
+        _CAMPAIGN_IDS.pop(token, None)
+    return None
 
 
 def interviewer_owner(secret_key: str, campaign: Campaign, user_id: int) -> str:
@@ -69,13 +110,15 @@ def load_draft(session: Session, campaign: Campaign, owner: str) -> AnswerDraft 
 
 
 def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dict, step: int,
-               submission_key: str, started_at: datetime | None) -> None:
-    """Insert or update the draft (one row per device and campaign) and commit."""
+               submission_key: str, started_at: datetime | None, draft: AnswerDraft | None = None) -> None:
+    """Insert or update the draft (one row per device and campaign) and commit. ``draft``:
+    the row as this request loaded it (saves reading it again; read anew if it is gone)."""
     now = utcnow()
-    for _attempt in range(2):
-        draft = session.exec(
-            select(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id, AnswerDraft.owner == owner)
-        ).first()
+    for attempt in range(3):
+        if draft is None or attempt:
+            draft = session.exec(
+                select(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id, AnswerDraft.owner == owner)
+            ).first()
         if draft is None or draft.updated_at < _fresh_after():
             if draft is not None:
                 session.delete(draft)
@@ -89,7 +132,9 @@ def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dic
         try:
             session.commit()
             return
-        except IntegrityError:  # two first saves of one device at once: update the winner's row
+        except (IntegrityError, StaleDataError):
+            # Two first saves of one device at once (update the winner's row), or the row
+            # loaded earlier was removed meanwhile (read it again).
             session.rollback()
     raise RuntimeError("could not save the draft")  # pragma: no cover - needs three racing writers
 
