@@ -6,9 +6,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -30,6 +33,31 @@ def device_hash(secret_key: str, campaign: Campaign, device_id: str) -> str:
 def _device_hash(secret_key: str, campaign_id: int, device_id: str) -> str:
     message = f"{campaign_id}:{device_id}".encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The statements of every respondent request, built once: SQLAlchemy then reuses both
+    their cache keys and their compiled forms, instead of building a select per call."""
+
+    respondent: Any
+    draft: Any
+    stored: Any
+
+
+@cache
+def _statements() -> _Statements:
+    given = (select(func.count()).select_from(Response)
+             .where(Response.campaign_id == bindparam("campaign_id"), Response.device_hash == bindparam("device"))
+             .scalar_subquery())
+    return _Statements(
+        respondent=select(Campaign, Circle, given).join(Circle, Circle.id == Campaign.circle_id)
+        .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token")),
+        draft=select(AnswerDraft).where(AnswerDraft.campaign_id == bindparam("campaign_id"),
+                                        AnswerDraft.owner == bindparam("owner")),
+        stored=select(Response.id).where(Response.campaign_id == bindparam("campaign_id"),
+                                         Response.submission_key == bindparam("key")),
+    )
 
 
 #: Campaign id by public token, per process: a token never moves to another campaign, and the
@@ -54,13 +82,11 @@ def respondent_context(session: Session, secret_key: str, token: str,
             if len(_CAMPAIGN_IDS) >= _CAMPAIGN_IDS_SIZE:
                 _CAMPAIGN_IDS.clear()
             _CAMPAIGN_IDS[token] = campaign_id
+        # No device yet: "device_hash = NULL" counts nothing (responses without a device,
+        # paper ones, are not this phone's).
         hashed = _device_hash(secret_key, campaign_id, device) if device else None
-        given = (select(func.count()).select_from(Response)
-                 .where(Response.campaign_id == campaign_id, Response.device_hash == hashed).scalar_subquery())
-        row = session.exec(
-            select(Campaign, Circle, given).join(Circle, Circle.id == Campaign.circle_id)
-            .where(Campaign.id == campaign_id, Campaign.token == token)
-        ).first()
+        row = session.exec(_statements().respondent,
+                           params={"campaign_id": campaign_id, "token": token, "device": hashed}).first()
         if row is not None:
             campaign, circle, count = row
             return campaign, circle, hashed, int(count or 0)
@@ -91,9 +117,7 @@ def stored_submission(session: Session, campaign: Campaign, key: str | None) -> 
     """The id of the response already stored from the form with this key."""
     if not key:
         return None
-    return session.exec(
-        select(Response.id).where(Response.campaign_id == campaign.id, Response.submission_key == key)
-    ).first()
+    return session.exec(_statements().stored, params={"campaign_id": campaign.id, "key": key}).first()
 
 
 def _fresh_after() -> datetime:
@@ -101,9 +125,7 @@ def _fresh_after() -> datetime:
 
 
 def load_draft(session: Session, campaign: Campaign, owner: str) -> AnswerDraft | None:
-    draft = session.exec(
-        select(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id, AnswerDraft.owner == owner)
-    ).first()
+    draft = session.exec(_statements().draft, params={"campaign_id": campaign.id, "owner": owner}).first()
     if draft is not None and draft.updated_at < _fresh_after():
         return None  # expired; removed by the next purge
     return draft
