@@ -64,6 +64,19 @@ def _compress_public(response):
     return response
 
 
+#: Endpoints whose only limits count posts: their GETs (every step page of a resident's
+#: answer) skip the limiter's per-request work altogether. Add an endpoint here only if none
+#: of its limits applies to GET.
+POST_ONLY_LIMITED = frozenset({"collect.answer"})
+
+
+@limiter.request_filter
+def _page_views_not_limited() -> bool:
+    from flask import request
+
+    return request.method in ("GET", "HEAD") and request.endpoint in POST_ONLY_LIMITED
+
+
 def init_app(app) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
