@@ -103,6 +103,9 @@ def question_views(questionnaire) -> dict[str, QuestionView]:
     return views
 
 
+NOT_READ = object()
+
+
 @dataclass
 class Answering:
     """One respondent (or one interviewer's tablet) answering one campaign."""
@@ -124,6 +127,9 @@ class Answering:
     first: str | None = None
     template: str = "collect/form.html"
     extra_context: dict = field(default_factory=dict)
+    #: The owner's draft when the caller has read it already (the resident's pages read it
+    #: with the campaign); NOT_READ: read here.
+    draft: Any = NOT_READ
 
     # --- structure --------------------------------------------------------------------------
 
@@ -142,11 +148,16 @@ class Answering:
         except ValueError:
             return None
 
+    def _draft(self, db):
+        if self.draft is NOT_READ:
+            return operations.load_draft(db, self.campaign, self.owner)
+        return self.draft
+
     # --- showing a step ---------------------------------------------------------------------
 
     def show(self, requested: int | None = None):
         """The page of a step: the draft's current one, or ``requested`` if already reached."""
-        draft = operations.load_draft(_db(), self.campaign, self.owner)
+        draft = self._draft(_db())
         if draft is None:
             web_session.setdefault(self.start_key, utcnow().isoformat())
             answers, current, key = {}, 0, operations.new_submission_key()
@@ -216,7 +227,7 @@ class Answering:
         db = _db()
         # The draft first, then the stored form: a twin post of this form that is stored
         # in between has deleted the draft, and is then found here.
-        draft = operations.load_draft(db, self.campaign, self.owner)
+        draft = self._draft(db)
         done = operations.stored_submission(db, self.campaign, key)
         if done is not None:
             return Outcome("stored", response_id=done)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func
+from sqlalchemy import and_, bindparam, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -51,7 +51,8 @@ def _statements() -> _Statements:
              .where(Response.campaign_id == bindparam("campaign_id"), Response.device_hash == bindparam("device"))
              .scalar_subquery())
     return _Statements(
-        respondent=select(Campaign, Circle, given).join(Circle, Circle.id == Campaign.circle_id)
+        respondent=select(Campaign, Circle, given, AnswerDraft).join(Circle, Circle.id == Campaign.circle_id)
+        .outerjoin(AnswerDraft, and_(AnswerDraft.campaign_id == Campaign.id, AnswerDraft.owner == bindparam("device")))
         .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token")),
         draft=select(AnswerDraft).where(AnswerDraft.campaign_id == bindparam("campaign_id"),
                                         AnswerDraft.owner == bindparam("owner")),
@@ -66,9 +67,20 @@ _CAMPAIGN_IDS: dict[str, int] = {}
 _CAMPAIGN_IDS_SIZE = 4096
 
 
-def respondent_context(session: Session, secret_key: str, token: str,
-                       device: str | None) -> tuple[Campaign, Circle, str | None, int] | None:
-    """(campaign, circle, device hash, answers the device has given) for a respondent's
+@dataclass(frozen=True)
+class Respondent:
+    campaign: Campaign
+    circle: Circle
+    #: Keyed hash of the device cookie (None without one).
+    device_hash: str | None
+    #: Responses this device has given in this campaign.
+    given: int
+    #: The device's draft in this campaign, if any and not expired.
+    draft: AnswerDraft | None
+
+
+def respondent_context(session: Session, secret_key: str, token: str, device: str | None) -> Respondent | None:
+    """The campaign, its circle, and the device's answer count and draft for a respondent's
     request, in one query once the token has been seen by this process; None for an unknown
     token. Every page of the resident's journey starts here."""
     if not token or len(token) > 64:
@@ -88,8 +100,8 @@ def respondent_context(session: Session, secret_key: str, token: str,
         row = session.exec(_statements().respondent,
                            params={"campaign_id": campaign_id, "token": token, "device": hashed}).first()
         if row is not None:
-            campaign, circle, count = row
-            return campaign, circle, hashed, int(count or 0)
+            campaign, circle, count, draft = row
+            return Respondent(campaign, circle, hashed, int(count or 0), fresh_draft(draft))
         _CAMPAIGN_IDS.pop(token, None)
     return None
 
@@ -125,7 +137,10 @@ def _fresh_after() -> datetime:
 
 
 def load_draft(session: Session, campaign: Campaign, owner: str) -> AnswerDraft | None:
-    draft = session.exec(_statements().draft, params={"campaign_id": campaign.id, "owner": owner}).first()
+    return fresh_draft(session.exec(_statements().draft, params={"campaign_id": campaign.id, "owner": owner}).first())
+
+
+def fresh_draft(draft: AnswerDraft | None) -> AnswerDraft | None:
     if draft is not None and draft.updated_at < _fresh_after():
         return None  # expired; removed by the next purge
     return draft

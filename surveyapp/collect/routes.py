@@ -42,7 +42,7 @@ def _campaign_or_page(token: str):
     found = respondent_context(db, current_app.config["SECRET_KEY"], token, device)
     if found is None:
         return None, (render_template("collect/unavailable.html", reason="unknown"), 404)
-    campaign, circle, hashed, given = found
+    campaign, circle, given = found.campaign, found.circle, found.given
     state = campaign.state(utcnow())
     if state != "open":
         return None, (render_template("collect/unavailable.html", reason=state, campaign=campaign, circle=circle), 200)
@@ -51,7 +51,7 @@ def _campaign_or_page(token: str):
         return None, (render_template("collect/already.html", circle=circle, campaign=campaign,
                                       kind=survey_kind(campaign.kind),
                                       questionnaire=questionnaire), 200)
-    return (campaign, circle, questionnaire, device, hashed, given), None
+    return (campaign, circle, questionnaire, device, found, given), None
 
 
 def _set_device_cookie(response, device: str):
@@ -67,7 +67,7 @@ def notice(token: str):
     found, page = _campaign_or_page(token)
     if page:
         return page
-    campaign, circle, questionnaire, device, _hashed, given = found
+    campaign, circle, questionnaire, device, _respondent, given = found
     html = render_template(
         "collect/notice.html", campaign=campaign, circle=circle, questionnaire=questionnaire,
         minutes=estimated_minutes(questionnaire), question_count=len(counted_questions(questionnaire)),
@@ -84,16 +84,17 @@ def answer(token: str):
     found, page = _campaign_or_page(token)
     if page:
         return page
-    campaign, circle, questionnaire, device, hashed, given = found
+    campaign, circle, questionnaire, device, respondent, given = found
     new_device = device is None
+    hashed, draft = respondent.device_hash, respondent.draft
     if new_device:
         device = secrets.token_hex(16)
-        hashed = device_hash(current_app.config["SECRET_KEY"], campaign, device)
+        hashed, draft = device_hash(current_app.config["SECRET_KEY"], campaign, device), None
     answering = Answering(
         campaign=campaign, circle=circle, questionnaire=questionnaire,
         communities=community_choices(get_session(), circle.id), owner=hashed,
         step_url=lambda step: url_for("collect.answer", token=token, step=step),
-        device_hash=hashed, device_answers=given,
+        device_hash=hashed, device_answers=given, draft=draft,
         extra_context={"textsize_back": "answer"},
     )
     if request.method == "GET":
@@ -122,7 +123,7 @@ def thanks(token: str):
                                request.cookies.get(DEVICE_COOKIE))
     if found is None:
         abort(404)
-    campaign, circle, _hashed, given = found
+    campaign, circle, given = found.campaign, found.circle, found.given
     left = campaign.answers_per_device - given if campaign.state(utcnow()) == "open" else 0
     return render_template("collect/thanks.html", circle=circle, campaign=campaign, left=max(left, 0),
                            given=given, kind=survey_kind(campaign.kind))
