@@ -33,7 +33,7 @@ demo: install
 	$(BIN)/surveyapp demo
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not e2e"
