@@ -63,3 +63,22 @@ def test_a_phone_without_a_device_counts_no_paper_answers(client, db, campaign):
     page = client.get(url_of(campaign))
     assert page.status_code == 200
     assert 'name="submission_key"' in page.get_data(as_text=True)
+
+
+def test_the_in_process_limit_store_counts_without_a_thread_per_post():
+    import threading
+
+    from limits import parse, strategies
+    from limits.storage import storage_from_string
+
+    from surveyapp.extensions import SweptMemoryStorage
+
+    storage = storage_from_string("memory://")
+    assert isinstance(storage, SweptMemoryStorage)
+    limiter = strategies.FixedWindowRateLimiter(storage)
+    limit = parse("3 per minute")
+    storage.timer.join()  # the one timer the library starts with the store
+    before = threading.active_count()
+    assert [limiter.hit(limit, "10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert limiter.hit(limit, "10.0.0.2")  # per address
+    assert threading.active_count() == before
