@@ -72,6 +72,7 @@ def load(url: str, size: int) -> int:
                     "campaign_id": campaign.id, "questionnaire": questionnaire.name,
                     "questionnaire_version": questionnaire.version, "questionnaire_hash": questionnaire.content_hash,
                     "channel": "qr" if online else "paper", "device_hash": f"{i:064x}" if online else None,
+                    "device_slot": 1 if online else None,
                     "serial": None if online else f"P{i}", "started_at": finished - timedelta(seconds=duration) if online else None,
                     "finished_at": finished, "duration_seconds": duration, "answers": item.answers,
                     "complete": item.complete, "community": item.answers.get("community"),

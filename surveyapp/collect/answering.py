@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from flask import render_template, session as web_session
+from markupsafe import Markup
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from ..models import Campaign, Channel
@@ -37,6 +38,8 @@ HALF_WIDTH_LABEL_CHARS = 6
 
 _VIEWS: dict[str, dict[str, "QuestionView"]] = {}
 _VIEWS_SIZE = 64
+_PRISTINE: dict[tuple, Markup] = {}
+_PRISTINE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,25 @@ class QuestionView:
     more_choices: tuple | None
     #: One card a row (some label too long for half a phone's width).
     wide: bool
+    #: The untouched question's markup can be rendered once and reused.
+    reusable: bool
+
+
+def pristine_html(questionnaire, entry: dict, communities: tuple) -> Markup:
+    """The markup of a question nobody has answered yet and that carries no message: the
+    same template rendered once per questionnaire (and community list, for the dynamic
+    list), then reused, so a step page is not rebuilt option by option on every request.
+    Escaping is the template's own, as it is rendered by the same template."""
+    question = entry["question"]
+    key = (questionnaire.content_hash, question.name, entry["hidden"],
+           communities if question.dynamic_choices else None)
+    html = _PRISTINE.get(key)
+    if html is None:
+        html = Markup(render_template("collect/_question.html", item=entry))
+        if len(_PRISTINE) >= _PRISTINE_SIZE:
+            _PRISTINE.clear()
+        _PRISTINE[key] = html
+    return html
 
 
 def question_views(questionnaire) -> dict[str, QuestionView]:
@@ -73,11 +95,15 @@ def question_views(questionnaire) -> dict[str, QuestionView]:
                 first_choices=first,
                 more_choices=more,
                 wide=any(len(c.label) > HALF_WIDTH_LABEL_CHARS for c in (question.choices or ())),
+                reusable=question_type(question).reusable,
             )
         if len(_VIEWS) >= _VIEWS_SIZE:
             _VIEWS.clear()
         _VIEWS[questionnaire.content_hash] = views
     return views
+
+
+NOT_READ = object()
 
 
 @dataclass
@@ -101,6 +127,9 @@ class Answering:
     first: str | None = None
     template: str = "collect/form.html"
     extra_context: dict = field(default_factory=dict)
+    #: The owner's draft when the caller has read it already (the resident's pages read it
+    #: with the campaign); NOT_READ: read here.
+    draft: Any = NOT_READ
 
     # --- structure --------------------------------------------------------------------------
 
@@ -119,11 +148,16 @@ class Answering:
         except ValueError:
             return None
 
+    def _draft(self, db):
+        if self.draft is NOT_READ:
+            return operations.load_draft(db, self.campaign, self.owner)
+        return self.draft
+
     # --- showing a step ---------------------------------------------------------------------
 
     def show(self, requested: int | None = None):
         """The page of a step: the draft's current one, or ``requested`` if already reached."""
-        draft = operations.load_draft(_db(), self.campaign, self.owner)
+        draft = self._draft(_db())
         if draft is None:
             web_session.setdefault(self.start_key, utcnow().isoformat())
             answers, current, key = {}, 0, operations.new_submission_key()
@@ -142,6 +176,7 @@ class Answering:
         visible = visible_names(self.questionnaire, answers)
         step = steps[current]
         views = question_views(self.questionnaire)
+        communities = tuple(self.communities)
         blocks = []
         for block in step.blocks:
             entries = []
@@ -152,14 +187,18 @@ class Answering:
                 first, more = view.first_choices, view.more_choices
                 if question.dynamic_choices:
                     first, more = question.folded_choices(self.communities)
-                entries.append({
+                entry = {
                     "question": question, "view": view, "hidden": question.name not in visible,
                     "value": "" if value is None or isinstance(value, list) else str(value),
                     "selected": selected, "error": errors.get(question.name),
                     "first": first or (), "more": more or (),
                     "open_more": bool(more) and any(c.name in selected for c in more),
-                    "revealed": question.name in revealed,
-                })
+                    "revealed": question.name in revealed, "html": None,
+                }
+                if view.reusable and not selected and not entry["value"] and not entry["error"] \
+                        and not entry["revealed"]:
+                    entry["html"] = pristine_html(self.questionnaire, entry, communities)
+                entries.append(entry)
             blocks.append({"section": block.section, "entries": entries})
         # The browser shows follow-ups at once; those that depend on an answer given on an
         # earlier step read it from here (hidden questions' answers count as unanswered).
@@ -188,7 +227,7 @@ class Answering:
         db = _db()
         # The draft first, then the stored form: a twin post of this form that is stored
         # in between has deleted the draft, and is then found here.
-        draft = operations.load_draft(db, self.campaign, self.owner)
+        draft = self._draft(db)
         done = operations.stored_submission(db, self.campaign, key)
         if done is not None:
             return Outcome("stored", response_id=done)
@@ -218,7 +257,8 @@ class Answering:
         nav = form.get("nav", "next")
         visible = visible_names(self.questionnaire, answers)
         save = lambda step: operations.save_draft(  # noqa: E731
-            db, self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started)
+            db, self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started,
+            draft=draft)
         if nav == "save":  # the page is being left (survey.js): keep what is typed
             save(current)
             return Outcome("saved")

@@ -6,13 +6,17 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import and_, bindparam, delete, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from ..models import AnswerDraft, Campaign, Response
+from ..models import AnswerDraft, Campaign, Circle, Response
 from ..models.draft import DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
 
@@ -23,8 +27,83 @@ SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 def device_hash(secret_key: str, campaign: Campaign, device_id: str) -> str:
     """Keyed hash of the device cookie, per campaign: the raw cookie is never stored, and
     the same phone cannot be followed from one campaign to the next."""
-    message = f"{campaign.id}:{device_id}".encode()
+    return _device_hash(secret_key, campaign.id, device_id)
+
+
+def _device_hash(secret_key: str, campaign_id: int, device_id: str) -> str:
+    message = f"{campaign_id}:{device_id}".encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """The statements of every respondent request, built once: SQLAlchemy then reuses both
+    their cache keys and their compiled forms, instead of building a select per call."""
+
+    respondent: Any
+    draft: Any
+    stored: Any
+
+
+@cache
+def _statements() -> _Statements:
+    given = (select(func.count()).select_from(Response)
+             .where(Response.campaign_id == bindparam("campaign_id"), Response.device_hash == bindparam("device"))
+             .scalar_subquery())
+    return _Statements(
+        respondent=select(Campaign, Circle, given, AnswerDraft).join(Circle, Circle.id == Campaign.circle_id)
+        .outerjoin(AnswerDraft, and_(AnswerDraft.campaign_id == Campaign.id, AnswerDraft.owner == bindparam("device")))
+        .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token")),
+        draft=select(AnswerDraft).where(AnswerDraft.campaign_id == bindparam("campaign_id"),
+                                        AnswerDraft.owner == bindparam("owner")),
+        stored=select(Response.id).where(Response.campaign_id == bindparam("campaign_id"),
+                                         Response.submission_key == bindparam("key")),
+    )
+
+
+#: Campaign id by public token, per process: a token never moves to another campaign, and the
+#: respondent's query below still checks the token, so a stale entry only costs a second query.
+_CAMPAIGN_IDS: dict[str, int] = {}
+_CAMPAIGN_IDS_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class Respondent:
+    campaign: Campaign
+    circle: Circle
+    #: Keyed hash of the device cookie (None without one).
+    device_hash: str | None
+    #: Responses this device has given in this campaign.
+    given: int
+    #: The device's draft in this campaign, if any and not expired.
+    draft: AnswerDraft | None
+
+
+def respondent_context(session: Session, secret_key: str, token: str, device: str | None) -> Respondent | None:
+    """The campaign, its circle, and the device's answer count and draft for a respondent's
+    request, in one query once the token has been seen by this process; None for an unknown
+    token. Every page of the resident's journey starts here."""
+    if not token or len(token) > 64:
+        return None
+    for _attempt in range(2):
+        campaign_id = _CAMPAIGN_IDS.get(token)
+        if campaign_id is None:
+            campaign_id = session.exec(select(Campaign.id).where(Campaign.token == token)).first()
+            if campaign_id is None:
+                return None
+            if len(_CAMPAIGN_IDS) >= _CAMPAIGN_IDS_SIZE:
+                _CAMPAIGN_IDS.clear()
+            _CAMPAIGN_IDS[token] = campaign_id
+        # No device yet: "device_hash = NULL" counts nothing (responses without a device,
+        # paper ones, are not this phone's).
+        hashed = _device_hash(secret_key, campaign_id, device) if device else None
+        row = session.exec(_statements().respondent,
+                           params={"campaign_id": campaign_id, "token": token, "device": hashed}).first()
+        if row is not None:
+            campaign, circle, count, draft = row
+            return Respondent(campaign, circle, hashed, int(count or 0), fresh_draft(draft))
+        _CAMPAIGN_IDS.pop(token, None)
+    return None
 
 
 def interviewer_owner(secret_key: str, campaign: Campaign, user_id: int) -> str:
@@ -50,9 +129,7 @@ def stored_submission(session: Session, campaign: Campaign, key: str | None) -> 
     """The id of the response already stored from the form with this key."""
     if not key:
         return None
-    return session.exec(
-        select(Response.id).where(Response.campaign_id == campaign.id, Response.submission_key == key)
-    ).first()
+    return session.exec(_statements().stored, params={"campaign_id": campaign.id, "key": key}).first()
 
 
 def _fresh_after() -> datetime:
@@ -60,22 +137,25 @@ def _fresh_after() -> datetime:
 
 
 def load_draft(session: Session, campaign: Campaign, owner: str) -> AnswerDraft | None:
-    draft = session.exec(
-        select(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id, AnswerDraft.owner == owner)
-    ).first()
+    return fresh_draft(session.exec(_statements().draft, params={"campaign_id": campaign.id, "owner": owner}).first())
+
+
+def fresh_draft(draft: AnswerDraft | None) -> AnswerDraft | None:
     if draft is not None and draft.updated_at < _fresh_after():
         return None  # expired; removed by the next purge
     return draft
 
 
 def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dict, step: int,
-               submission_key: str, started_at: datetime | None) -> None:
-    """Insert or update the draft (one row per device and campaign) and commit."""
+               submission_key: str, started_at: datetime | None, draft: AnswerDraft | None = None) -> None:
+    """Insert or update the draft (one row per device and campaign) and commit. ``draft``:
+    the row as this request loaded it (saves reading it again; read anew if it is gone)."""
     now = utcnow()
-    for _attempt in range(2):
-        draft = session.exec(
-            select(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id, AnswerDraft.owner == owner)
-        ).first()
+    for attempt in range(3):
+        if draft is None or attempt:
+            draft = session.exec(
+                select(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id, AnswerDraft.owner == owner)
+            ).first()
         if draft is None or draft.updated_at < _fresh_after():
             if draft is not None:
                 session.delete(draft)
@@ -89,7 +169,9 @@ def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dic
         try:
             session.commit()
             return
-        except IntegrityError:  # two first saves of one device at once: update the winner's row
+        except (IntegrityError, StaleDataError):
+            # Two first saves of one device at once (update the winner's row), or the row
+            # loaded earlier was removed meanwhile (read it again).
             session.rollback()
     raise RuntimeError("could not save the draft")  # pragma: no cover - needs three racing writers
 

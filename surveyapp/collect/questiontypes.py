@@ -22,6 +22,9 @@ class QuestionType:
     """Base: a question shown by ``template`` with a single text value."""
 
     template = "collect/_text.html"
+    #: The untouched question's markup depends only on the questionnaire (and the circle's
+    #: community list), so it is rendered once and reused (collect/answering.py).
+    reusable = True
 
     def template_for(self, question) -> str:
         return self.template
@@ -68,6 +71,7 @@ class Geopoint(QuestionType):
     (the input ``<name>_datum`` says which datum the map showed: ``wgs84``, the default, or ``gcj02``)."""
 
     template = "collect/_geopoint.html"
+    reusable = False  # the map's centre, tiles and script addresses are the circle's and the request's
 
     def raw_value(self, formdata, question):
         name = field_name(question)

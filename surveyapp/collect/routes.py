@@ -13,7 +13,7 @@ from flask import (
 )
 
 from ..campaigns.queries import campaign_by_token
-from ..circles.queries import community_choices, get_circle
+from ..circles.queries import community_choices
 from ..db import get_session
 from ..extensions import csrf, limiter
 from ..models.timeutil import utcnow
@@ -22,7 +22,7 @@ from ..questionnaire.paging import steps_of
 from ..questionnaire.registry import questionnaire_by_hash
 from ..questionnaire.timing import counted_questions, estimated_minutes
 from .answering import Answering
-from .operations import answers_from_device, device_hash
+from .operations import device_hash, respondent_context
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
 
@@ -38,22 +38,20 @@ def _submit_limit() -> str:
 def _campaign_or_page(token: str):
     """The campaign and its context, or a finished response explaining why not."""
     db = get_session()
-    campaign = campaign_by_token(db, token)
-    if campaign is None:
+    device = request.cookies.get(DEVICE_COOKIE)
+    found = respondent_context(db, current_app.config["SECRET_KEY"], token, device)
+    if found is None:
         return None, (render_template("collect/unavailable.html", reason="unknown"), 404)
-    circle = get_circle(db, campaign.circle_id)
+    campaign, circle, given = found.campaign, found.circle, found.given
     state = campaign.state(utcnow())
     if state != "open":
         return None, (render_template("collect/unavailable.html", reason=state, campaign=campaign, circle=circle), 200)
     questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
-    device = request.cookies.get(DEVICE_COOKIE)
-    hashed = device_hash(current_app.config["SECRET_KEY"], campaign, device) if device else None
-    given = answers_from_device(db, campaign, hashed)
     if given >= campaign.answers_per_device:
         return None, (render_template("collect/already.html", circle=circle, campaign=campaign,
                                       kind=survey_kind(campaign.kind),
                                       questionnaire=questionnaire), 200)
-    return (campaign, circle, questionnaire, device, given), None
+    return (campaign, circle, questionnaire, device, found, given), None
 
 
 def _set_device_cookie(response, device: str):
@@ -69,7 +67,7 @@ def notice(token: str):
     found, page = _campaign_or_page(token)
     if page:
         return page
-    campaign, circle, questionnaire, device, given = found
+    campaign, circle, questionnaire, device, _respondent, given = found
     html = render_template(
         "collect/notice.html", campaign=campaign, circle=circle, questionnaire=questionnaire,
         minutes=estimated_minutes(questionnaire), question_count=len(counted_questions(questionnaire)),
@@ -86,16 +84,17 @@ def answer(token: str):
     found, page = _campaign_or_page(token)
     if page:
         return page
-    campaign, circle, questionnaire, device, given = found
+    campaign, circle, questionnaire, device, respondent, given = found
     new_device = device is None
+    hashed, draft = respondent.device_hash, respondent.draft
     if new_device:
         device = secrets.token_hex(16)
-    hashed = device_hash(current_app.config["SECRET_KEY"], campaign, device)
+        hashed, draft = device_hash(current_app.config["SECRET_KEY"], campaign, device), None
     answering = Answering(
         campaign=campaign, circle=circle, questionnaire=questionnaire,
         communities=community_choices(get_session(), circle.id), owner=hashed,
         step_url=lambda step: url_for("collect.answer", token=token, step=step),
-        device_hash=hashed, device_answers=given,
+        device_hash=hashed, device_answers=given, draft=draft,
         extra_context={"textsize_back": "answer"},
     )
     if request.method == "GET":
@@ -120,14 +119,11 @@ def answer(token: str):
 
 @bp.route("/<token>/thanks")
 def thanks(token: str):
-    db = get_session()
-    campaign = campaign_by_token(db, token)
-    if campaign is None:
+    found = respondent_context(get_session(), current_app.config["SECRET_KEY"], token,
+                               request.cookies.get(DEVICE_COOKIE))
+    if found is None:
         abort(404)
-    circle = get_circle(db, campaign.circle_id)
-    device = request.cookies.get(DEVICE_COOKIE)
-    given = answers_from_device(db, campaign, device_hash(current_app.config["SECRET_KEY"], campaign, device)
-                                if device else None)
+    campaign, circle, given = found.campaign, found.circle, found.given
     left = campaign.answers_per_device - given if campaign.state(utcnow()) == "open" else 0
     return render_template("collect/thanks.html", circle=circle, campaign=campaign, left=max(left, 0),
                            given=given, kind=survey_kind(campaign.kind))

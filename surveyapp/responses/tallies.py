@@ -26,6 +26,7 @@ EXEMPT = -1  # duration bucket of responses the speed rule does not apply to
 #: minutes; above, the reader falls back to the rows (see results/tallies.py).
 FAST_HORIZON = 120
 _CHUNK = 400
+_UPSERTS: dict = {}
 
 
 def duration_bucket(response: Response) -> int:
@@ -65,24 +66,38 @@ def tally_keys(questionnaire, response: Response) -> list[tuple[str, str, str, s
     return keys
 
 
+def _upsert(dialect: str):
+    """The tally upsert for ``dialect``: one statement built once per process, executed
+    with a list of rows (executemany), so SQLAlchemy compiles it once and reuses the
+    compiled form from its cache on every later request, whatever the number of rows."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        table = AnswerTally.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["campaign_id", "question", "code", "group_question", "group_value", "duration"],
+            set_={"n": table.c.n + statement.excluded.n},
+        )
+        _UPSERTS[dialect] = statement
+    return statement
+
+
 def apply(session: Session, campaign_id: int, counts: Counter) -> None:
-    """Add ``counts`` (key → signed count) to the campaign's tallies, as upserts."""
+    """Add ``counts`` (key → signed count) to the campaign's tallies, as upserts in the
+    session's transaction. Rows go in key order, so that two transactions adding to the
+    same rows lock them in the same order (no deadlock between concurrent submissions)."""
     rows = [
         {"campaign_id": campaign_id, "question": q, "code": c, "group_question": gq, "group_value": gv,
          "duration": d, "n": n}
-        for (q, c, gq, gv, d), n in counts.items() if n
+        for (q, c, gq, gv, d), n in sorted(counts.items()) if n
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    connection = session.connection()
+    statement = _upsert(connection.dialect.name)
     for start in range(0, len(rows), _CHUNK):
-        statement = insert(AnswerTally).values(rows[start:start + _CHUNK])
-        statement = statement.on_conflict_do_update(
-            index_elements=["campaign_id", "question", "code", "group_question", "group_value", "duration"],
-            set_={"n": AnswerTally.n + statement.excluded.n},
-        )
-        session.execute(statement)
+        connection.execute(statement, rows[start:start + _CHUNK])
 
 
 def count(questionnaire, responses: Iterable[Response], sign: int = 1) -> Counter:

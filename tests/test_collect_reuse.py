@@ -1,0 +1,84 @@
+"""What the resident's pages reuse between requests changes nothing they show: an untouched
+question's markup rendered once (collect/answering.pristine_html) is the markup the template
+renders per request, on fresh steps, on a page of messages and after going back; the
+device's count is that of its own answers, never of the paper ones (no device). Runs on
+SQLite and, with SURVEYAPP_TEST_DATABASE_URL, on PostgreSQL."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from surveyapp.collect import answering
+from surveyapp.responses.operations import NewResponse, record_response
+
+from .helpers import PROJECT_QUESTIONNAIRES, form_fields, make_campaign, make_circle
+from .test_collect_paged import resident_answers, url_of
+
+VOLATILE = re.compile(r'(name="(?:csrf_token|submission_key)" (?:type="hidden" )?value=")[^"]*"')
+
+
+@pytest.fixture
+def campaign(db):
+    return make_campaign(db, make_circle(db), PROJECT_QUESTIONNAIRES / "resident.yaml")
+
+
+def pages_of_a_journey(client, campaign) -> list[str]:
+    """Every page a resident sees: the steps, a step refused (an answer off the list and a
+    required one missing), then back to an answered step."""
+    url, pages = url_of(campaign), []
+    page = client.get(url).get_data(as_text=True)
+    for _ in range(2):
+        pages.append(page)
+        moved = client.post(url, data={**resident_answers(), **form_fields(page), "nav": "next"})
+        assert moved.status_code == 303
+        page = client.get(moved.headers["Location"]).get_data(as_text=True)
+    pages.append(page)
+    refused = client.post(url, data={**resident_answers(q_sat_dining="<b>", q_sat_breakfast=None),
+                                     **form_fields(page), "nav": "next"})
+    assert refused.status_code == 422
+    pages.append(refused.get_data(as_text=True))
+    back = client.post(url, data={**form_fields(page), "nav": "back"})
+    pages.append(client.get(back.headers["Location"]).get_data(as_text=True))
+    return [VOLATILE.sub(r'\1-"', p) for p in pages]
+
+
+def test_reused_question_markup_is_what_the_template_renders(app, campaign, monkeypatch):
+    reused = pages_of_a_journey(app.test_client(), campaign)
+    monkeypatch.setattr(answering, "pristine_html", lambda *args: None)
+    rendered = pages_of_a_journey(app.test_client(), campaign)
+    assert reused == rendered
+    assert "&lt;b&gt;" not in "".join(reused)  # the refused value is not echoed into a choice list
+    assert 'name="q_business_overall" value="4" checked' in reused[-1]  # back: the answers given
+
+
+def test_a_phone_without_a_device_counts_no_paper_answers(client, db, campaign):
+    from surveyapp.questionnaire import load_questionnaire
+
+    questionnaire = load_questionnaire(PROJECT_QUESTIONNAIRES / "resident.yaml")
+    paper = NewResponse(answers={"community": "东社区", "age_band": "a30_44", "years_lived": "y1_3",
+                                 "business_overall": "4", "service_overall": "4"}, channel="paper")
+    for _ in range(3):  # answers_per_device is 3 for residents: a NULL match would lock the phone out
+        record_response(db, campaign, questionnaire, paper)
+    page = client.get(url_of(campaign))
+    assert page.status_code == 200
+    assert 'name="submission_key"' in page.get_data(as_text=True)
+
+
+def test_the_in_process_limit_store_counts_without_a_thread_per_post():
+    import threading
+
+    from limits import parse, strategies
+    from limits.storage import storage_from_string
+
+    from surveyapp.extensions import SweptMemoryStorage
+
+    storage = storage_from_string("memory://")
+    assert isinstance(storage, SweptMemoryStorage)
+    limiter = strategies.FixedWindowRateLimiter(storage)
+    limit = parse("3 per minute")
+    storage.timer.join()  # the one timer the library starts with the store
+    before = threading.active_count()
+    assert [limiter.hit(limit, "10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert limiter.hit(limit, "10.0.0.2")  # per address
+    assert threading.active_count() == before
