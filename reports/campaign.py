@@ -22,6 +22,7 @@ from .conclusions import conclusions
 from .glossary import glossary
 from .walk_coverage import coverage_context
 from .rendering import CHINA_TZ, chinese_date, pdf_timestamp, render_pdf
+from .numbers import number_or_none as _num
 
 #: The official score bands of indicators #2 and #3 (DOMAIN.md).
 THRESHOLDS = (0.80, 0.90)
@@ -50,16 +51,6 @@ QUADRANT_LABELS = {"concentrate": "重点改进", "keep_up": "继续保持", "lo
 
 
 # --- number formatting ------------------------------------------------------------------------
-
-def _num(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
-
 
 def rate_text(value: Any) -> str:
     """A satisfaction rate as printed everywhere in the report (and in the charts): one decimal,

@@ -18,6 +18,8 @@ from typing import Any
 
 from surveyapp.charts import percent
 
+from .numbers import number_or_none as _num
+
 #: Satisfaction thresholds of indicators #2 and #3 and the points they earn (DOMAIN.md).
 SATISFACTION_BANDS = ((0.90, "16"), (0.80, "10"))
 SATISFACTION_KEYS = ("business_satisfaction", "service_satisfaction")
@@ -39,16 +41,6 @@ ADVICE = {
 GENERIC_ADVICE = "对照计分过程，补齐失分的条件。"
 #: Marks of a scoring step that lost points (see surveyapp.evaluation.scoring).
 LOSS_MARKS = ("−", "→ 0 分", "未达到", "否 →", "缺少", "不足")
-
-
-def _num(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def _points(value: Any) -> str:

@@ -85,6 +85,15 @@ def app_questionnaires(app_config):
 
 
 @pytest.fixture
+def project_questionnaires(app_config):
+    """Serve the project's own questionnaires (questionnaires/), as production does; use with
+    ``pytestmark = pytest.mark.usefixtures("project_questionnaires")``."""
+    from .helpers import PROJECT_QUESTIONNAIRES
+
+    app_config["QUESTIONNAIRE_DIR"] = str(PROJECT_QUESTIONNAIRES)
+
+
+@pytest.fixture
 def make_app(app_config):
     """Build extra apps on the test database (e.g. with other settings); all are disposed."""
     made = []
@@ -138,3 +147,23 @@ def csrf_token(html: str) -> str:
     match = CSRF_PATTERN.search(html)
     assert match, "page has no CSRF token"
     return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def web(make_app):
+    """An app whose forms can be posted without tokens or limits, its database migrated: for
+    tests of staff pages that check what a form stores rather than CSRF."""
+    from surveyapp.migrations import upgrade_database
+
+    app = make_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    upgrade_database(get_engine_of(app))
+    return app
+
+
+@pytest.fixture
+def session(web):
+    """A database session on ``web``'s database that keeps loaded objects after commits."""
+    from sqlmodel import Session
+
+    with Session(get_engine_of(web), expire_on_commit=False) as session:
+        yield session

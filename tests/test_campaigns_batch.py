@@ -15,25 +15,7 @@ from sqlmodel import func, select
 from surveyapp.auth.users import create_user, grant_circle
 from surveyapp.models import AuditEntry, Campaign
 
-from .conftest import get_engine_of
 from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
-
-
-@pytest.fixture
-def web(make_app):
-    from surveyapp.migrations import upgrade_database
-
-    app = make_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
-    upgrade_database(get_engine_of(app))
-    return app
-
-
-@pytest.fixture
-def session(web):
-    from sqlmodel import Session
-
-    with Session(get_engine_of(web), expire_on_commit=False) as session:
-        yield session
 
 
 @pytest.fixture

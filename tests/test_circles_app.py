@@ -20,23 +20,6 @@ AGES = ["18–29岁占比（%）", "30–44岁占比（%）", "45–59岁占比�
 HEADER = ["生活圈名称", "服务人口", "城市等级", "社区及人口", "地址", "备注", *AGES]
 
 
-@pytest.fixture
-def web(make_app):
-    from surveyapp.migrations import upgrade_database
-
-    app = make_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
-    upgrade_database(get_engine_of(app))
-    return app
-
-
-@pytest.fixture
-def session(web):
-    from sqlmodel import Session
-
-    with Session(get_engine_of(web), expire_on_commit=False) as session:
-        yield session
-
-
 def signed_in(app, session, role="assessor", username="firm"):
     user = create_user(session, username, "firm-pass-123", role, "示例评价机构")
     client = app.test_client()

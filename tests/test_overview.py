@@ -26,10 +26,7 @@ RESIDENT = PROJECT_QUESTIONNAIRES / "resident.yaml"
 QUESTIONNAIRE = load_questionnaire(RESIDENT)
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(PROJECT_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("project_questionnaires")
 
 
 def paper(db, campaign, business: list[str], service: str = "5"):

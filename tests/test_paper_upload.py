@@ -21,10 +21,7 @@ RESIDENT = PROJECT_QUESTIONNAIRES / "resident.yaml"
 QUESTIONNAIRE = load_questionnaire(RESIDENT)
 
 
-@pytest.fixture
-def app_config(app_config):
-    app_config["QUESTIONNAIRE_DIR"] = str(PROJECT_QUESTIONNAIRES)
-    return app_config
+pytestmark = pytest.mark.usefixtures("project_questionnaires")
 
 
 @pytest.fixture
