@@ -28,6 +28,7 @@ from ..questionnaire import validate_answers
 from ..questionnaire.paging import Step, next_step, previous_step, progress, settle, steps_of, visible_names
 from ..responses.operations import AlreadyAnswered, AlreadyStored, NewResponse, record_response
 from . import operations
+from .memo import ProcessMemo
 from .questiontypes import field_name, question_type
 
 #: How much of a question's label names it in the error summary.
@@ -36,10 +37,8 @@ SUMMARY_LABEL_CHARS = 18
 #: card on a phone holds about six characters a line); otherwise one card a row.
 HALF_WIDTH_LABEL_CHARS = 6
 
-_VIEWS: dict[str, dict[str, "QuestionView"]] = {}
-_VIEWS_SIZE = 64
-_PRISTINE: dict[tuple, Markup] = {}
-_PRISTINE_SIZE = 4096
+_VIEWS = ProcessMemo(64)        # questionnaire hash -> {question name: QuestionView}
+_PRISTINE = ProcessMemo(4096)   # (questionnaire hash, question, hidden, communities) -> Markup
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,7 @@ def pristine_html(questionnaire, entry: dict, communities: tuple) -> Markup:
            communities if question.dynamic_choices else None)
     html = _PRISTINE.get(key)
     if html is None:
-        html = Markup(render_template("collect/_question.html", item=entry))
-        if len(_PRISTINE) >= _PRISTINE_SIZE:
-            _PRISTINE.clear()
-        _PRISTINE[key] = html
+        html = _PRISTINE.remember(key, Markup(render_template("collect/_question.html", item=entry)))
     return html
 
 
@@ -97,9 +93,7 @@ def question_views(questionnaire) -> dict[str, QuestionView]:
                 wide=any(len(c.label) > HALF_WIDTH_LABEL_CHARS for c in (question.choices or ())),
                 reusable=question_type(question).reusable,
             )
-        if len(_VIEWS) >= _VIEWS_SIZE:
-            _VIEWS.clear()
-        _VIEWS[questionnaire.content_hash] = views
+        _VIEWS.remember(questionnaire.content_hash, views)
     return views
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from ..models import AnswerDraft, Campaign, Circle, Response
 from ..models.draft import DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
+from .memo import ProcessMemo
 
 #: An idempotency key as the form carries it (secrets.token_urlsafe(18): 144 bits).
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -63,8 +64,7 @@ def _statements() -> _Statements:
 
 #: Campaign id by public token, per process: a token never moves to another campaign, and the
 #: respondent's query below still checks the token, so a stale entry only costs a second query.
-_CAMPAIGN_IDS: dict[str, int] = {}
-_CAMPAIGN_IDS_SIZE = 4096
+_CAMPAIGN_IDS = ProcessMemo(4096)
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,7 @@ def respondent_context(session: Session, secret_key: str, token: str, device: st
             campaign_id = session.exec(select(Campaign.id).where(Campaign.token == token)).first()
             if campaign_id is None:
                 return None
-            if len(_CAMPAIGN_IDS) >= _CAMPAIGN_IDS_SIZE:
-                _CAMPAIGN_IDS.clear()
-            _CAMPAIGN_IDS[token] = campaign_id
+            _CAMPAIGN_IDS.remember(token, campaign_id)
         # No device yet: "device_hash = NULL" counts nothing (responses without a device,
         # paper ones, are not this phone's).
         hashed = _device_hash(secret_key, campaign_id, device) if device else None
@@ -102,7 +100,7 @@ def respondent_context(session: Session, secret_key: str, token: str, device: st
         if row is not None:
             campaign, circle, count, draft = row
             return Respondent(campaign, circle, hashed, int(count or 0), fresh_draft(draft))
-        _CAMPAIGN_IDS.pop(token, None)
+        _CAMPAIGN_IDS.forget(token)
     return None
 
 
