@@ -28,7 +28,7 @@ from ..questionnaire import validate_answers
 from ..questionnaire.paging import Step, next_step, previous_step, progress, settle, steps_of, visible_names
 from ..responses.operations import AlreadyAnswered, AlreadyStored, NewResponse, record_response
 from . import operations
-from .memo import ProcessMemo
+from ..memo import ProcessMemo
 from .questiontypes import field_name, question_type
 
 #: How much of a question's label names it in the error summary.

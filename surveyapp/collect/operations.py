@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from ..models import AnswerDraft, Campaign, Circle, Response
 from ..models.draft import DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
-from .memo import ProcessMemo
+from ..memo import ProcessMemo
 
 #: An idempotency key as the form carries it (secrets.token_urlsafe(18): 144 bits).
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

@@ -3,20 +3,24 @@ beside it (detail items, breakdowns, weights, reliability, drivers, demand).
 
 Counts come from the answer tallies; only Cronbach's alpha and the key drivers need whole
 answer patterns, and they read at most MAX_PATTERN_ROWS valid rows (a systematic sample
-beyond that, said in the document).
+beyond that, said in the document). Those two are kept per process for the campaign's
+response state (see :func:`_response_state`): the drivers' profile-likelihood intervals take
+some hundred logistic fits, and a dashboard read again with no new answer need not redo them.
 """
 from __future__ import annotations
 
+import copy
 import math
 from fractions import Fraction
 
 import numpy as np
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from .. import analysis
 from ..models.response import SPEED_RULE_CHANNELS
-from ..models import Campaign, Circle, Community, Response
+from ..memo import ProcessMemo
+from ..models import Campaign, Circle, Community, Response, ResponseReview
 from ..questionnaire.kinds import survey_kind
 from ..responses.quality import COMMUNITY_QUESTION, SCORED_INDICATORS, detail_items
 from ..responses.tallies import CHANNEL_KEY
@@ -298,7 +302,46 @@ def _well_answered(questions, scores: ScoreMatrix) -> list:
     return [q for q, share in zip(questions, coverage) if share >= MIN_ITEM_COVERAGE]
 
 
+#: (database, campaign id) -> (response state, pattern statistics): one entry per campaign,
+#: replaced when its state moves on.
+_PATTERN_STATISTICS = ProcessMemo(256)
+
+
+def _response_state(session, campaign, questionnaire, tallies) -> tuple:
+    """Everything the pattern statistics are a function of, read without touching the
+    responses (a count over a million rows costs more than the statistics it would save).
+
+    The rows they read are the campaign's responses without an exclusion, minus the too-fast
+    ones (the cut-off), sampled by id (a step from the valid count). Those rows change only
+    when a response is stored or reviewed: rows are never updated in place but by a review,
+    nor deleted but with their campaign. A stored response is counted in the tallies (in the
+    transaction that stores it) as valid, too fast or excluded, so their total rises; an
+    exclusion or a restoration adds a ``response_review`` row (counted over all campaigns:
+    a small table, at the price of recomputing after another campaign's review). A re-tally
+    changes the rows only through the cut-off and the valid count, both in the key. The
+    campaign's creation time tells apart a database emptied and filled again (tests)."""
+    reviews, last_review = session.exec(select(func.count(), func.max(ResponseReview.id))).one()
+    stored = tallies.valid + sum(tallies.excluded.values())
+    return (campaign.created_at, questionnaire.content_hash, tallies.cutoff_seconds, tallies.valid, stored,
+            reviews, last_review, MAX_PATTERN_ROWS, MIN_ITEM_COVERAGE)
+
+
 def _pattern_statistics(session, campaign, questionnaire, tallies) -> dict:
+    """The statistics of whole answer patterns, computed once per response state.
+
+    The state is read before the rows, so an entry is never older than its key: an answer
+    committed in between is in the result and changes the key of the next read. A copy goes
+    out, so callers that decorate the document cannot change the kept one."""
+    key = (str(session.get_bind().url), campaign.id)
+    state = _response_state(session, campaign, questionnaire, tallies)
+    kept = _PATTERN_STATISTICS.get(key)
+    if kept is None or kept[0] != state:
+        kept = _PATTERN_STATISTICS.remember(key, (state, _compute_pattern_statistics(
+            session, campaign, questionnaire, tallies)))
+    return copy.deepcopy(kept[1])
+
+
+def _compute_pattern_statistics(session, campaign, questionnaire, tallies) -> dict:
     details = detail_items(questionnaire)
     service_items = [q for q in details if q.indicator == "service_detail"] or details
     overall = {ind: overall_question(questionnaire, ind) for ind in SCORED_INDICATORS}

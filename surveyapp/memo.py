@@ -1,5 +1,6 @@
-"""A per-process memo for what the resident's pages look up on every request but never
-changes for its key (a questionnaire's question views and blank markup, a token's campaign).
+"""A per-process memo for what is looked up often but never changes for its key: the
+resident's pages (a questionnaire's question views and blank markup, a token's campaign) and
+the summary's answer-pattern statistics (keyed by the campaign's response state).
 
 Bounded by emptying it when full: the keys in use at once are few (the open campaigns), so a
 rare refill is cheaper than tracking recency."""
