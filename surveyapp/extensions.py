@@ -77,11 +77,22 @@ def _page_views_not_limited() -> bool:
     return request.method in ("GET", "HEAD") and request.endpoint in POST_ONLY_LIMITED
 
 
+def _lazy_current_user() -> dict:
+    from flask_login import current_user
+
+    return {"current_user": current_user}
+
+
 def init_app(app) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # Flask-Login's own context processor loads the user for every template, and on a page
+    # of an anonymous session that load rewrites the session ("strong" protection), so every
+    # resident's page sent a new session cookie. The proxy loads the user only where a
+    # template reads it (the staff pages).
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(_lazy_current_user)
     app.config.setdefault("COMPRESS_REGISTER", False)
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "application/javascript",
                                                  "application/json", "image/svg+xml"])
