@@ -124,6 +124,9 @@ class Answering:
     #: The owner's draft when the caller has read it already (the resident's pages read it
     #: with the campaign); NOT_READ: read here.
     draft: Any = NOT_READ
+    #: The response already stored from the posted form's submission key (or None), when the
+    #: caller read it with the draft; NOT_READ: read here.
+    stored: Any = NOT_READ
 
     # --- structure --------------------------------------------------------------------------
 
@@ -216,13 +219,15 @@ class Answering:
     def take(self, form) -> "Outcome":
         """Handle a post of one step; returns what the view should answer."""
         key = form.get("submission_key", "")
+        stored = self.stored
         if not operations.SUBMISSION_KEY.match(key):
-            key = operations.new_submission_key()
+            key, stored = operations.new_submission_key(), None
         db = _db()
         # The draft first, then the stored form: a twin post of this form that is stored
-        # in between has deleted the draft, and is then found here.
+        # in between has deleted the draft, and is then found here (or both come from one
+        # statement, see operations.respondent_context).
         draft = self._draft(db)
-        done = operations.stored_submission(db, self.campaign, key)
+        done = operations.stored_submission(db, self.campaign, key) if stored is NOT_READ else stored
         if done is not None:
             return Outcome("stored", response_id=done)
         answers = dict(draft.answers) if draft is not None else {}
@@ -251,8 +256,7 @@ class Answering:
         nav = form.get("nav", "next")
         visible = visible_names(self.questionnaire, answers)
         save = lambda step: operations.save_draft(  # noqa: E731
-            db, self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started,
-            draft=draft)
+            db, self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started)
         if nav == "save":  # the page is being left (survey.js): keep what is typed
             save(current)
             return Outcome("saved")

@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import and_, bindparam, case, delete, func
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from ..models import AnswerDraft, Campaign, Circle, Response
@@ -51,8 +50,11 @@ def _statements() -> _Statements:
     given = (select(func.count()).select_from(Response)
              .where(Response.campaign_id == bindparam("campaign_id"), Response.device_hash == bindparam("device"))
              .scalar_subquery())
+    stored = (select(Response.id)
+              .where(Response.campaign_id == bindparam("campaign_id"), Response.submission_key == bindparam("key"))
+              .scalar_subquery())
     return _Statements(
-        respondent=select(Campaign, Circle, given, AnswerDraft).join(Circle, Circle.id == Campaign.circle_id)
+        respondent=select(Campaign, Circle, given, AnswerDraft, stored).join(Circle, Circle.id == Campaign.circle_id)
         .outerjoin(AnswerDraft, and_(AnswerDraft.campaign_id == Campaign.id, AnswerDraft.owner == bindparam("device")))
         .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token")),
         draft=select(AnswerDraft).where(AnswerDraft.campaign_id == bindparam("campaign_id"),
@@ -77,12 +79,18 @@ class Respondent:
     given: int
     #: The device's draft in this campaign, if any and not expired.
     draft: AnswerDraft | None
+    #: The response already stored from the posted form (its submission key), if any: read
+    #: in the same statement as the draft, so the two agree (a twin post that stored the
+    #: form has deleted the draft).
+    stored: int | None = None
 
 
-def respondent_context(session: Session, secret_key: str, token: str, device: str | None) -> Respondent | None:
+def respondent_context(session: Session, secret_key: str, token: str, device: str | None,
+                       submission_key: str | None = None) -> Respondent | None:
     """The campaign, its circle, and the device's answer count and draft for a respondent's
-    request, in one query once the token has been seen by this process; None for an unknown
-    token. Every page of the resident's journey starts here."""
+    request (and, for a post, whether its form was stored already), in one query once the
+    token has been seen by this process; None for an unknown token. Every page of the
+    resident's journey starts here."""
     if not token or len(token) > 64:
         return None
     for _attempt in range(2):
@@ -96,10 +104,11 @@ def respondent_context(session: Session, secret_key: str, token: str, device: st
         # paper ones, are not this phone's).
         hashed = _device_hash(secret_key, campaign_id, device) if device else None
         row = session.exec(_statements().respondent,
-                           params={"campaign_id": campaign_id, "token": token, "device": hashed}).first()
+                           params={"campaign_id": campaign_id, "token": token, "device": hashed,
+                                   "key": submission_key}).first()
         if row is not None:
-            campaign, circle, count, draft = row
-            return Respondent(campaign, circle, hashed, int(count or 0), fresh_draft(draft))
+            campaign, circle, count, draft, stored = row
+            return Respondent(campaign, circle, hashed, int(count or 0), fresh_draft(draft), stored)
         _CAMPAIGN_IDS.forget(token)
     return None
 
@@ -144,34 +153,43 @@ def fresh_draft(draft: AnswerDraft | None) -> AnswerDraft | None:
     return draft
 
 
+_DRAFT_UPSERTS: dict = {}
+
+
+def _draft_upsert(dialect: str):
+    """Insert the draft, or update the device's row: one statement, built once per dialect
+    (its compiled form is then reused). A row older than DRAFT_KEEP_HOURS counts as gone, so
+    it starts again from this save (``started_at`` taken from the new values)."""
+    statement = _DRAFT_UPSERTS.get(dialect)
+    if statement is None:
+        table = AnswerDraft.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(table)
+        expired = table.c.updated_at < bindparam("fresh_after", type_=table.c.updated_at.type)
+        statement = statement.on_conflict_do_update(
+            index_elements=["campaign_id", "owner"],
+            set_={"answers": statement.excluded.answers, "step": statement.excluded.step,
+                  "submission_key": statement.excluded.submission_key, "updated_at": statement.excluded.updated_at,
+                  "started_at": case((expired, statement.excluded.started_at), else_=table.c.started_at)},
+        )
+        _DRAFT_UPSERTS[dialect] = statement
+    return statement
+
+
 def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dict, step: int,
-               submission_key: str, started_at: datetime | None, draft: AnswerDraft | None = None) -> None:
-    """Insert or update the draft (one row per device and campaign) and commit. ``draft``:
-    the row as this request loaded it (saves reading it again; read anew if it is gone)."""
+               submission_key: str, started_at: datetime | None) -> None:
+    """Insert or update the draft (one row per device and campaign) and commit, in one
+    statement: two first saves of one device at once, or a save racing the post that stores
+    the response (and deletes the draft), need no retry. ``started_at``: when the answering
+    began (the draft's own time is kept while it is fresh)."""
     now = utcnow()
-    for attempt in range(3):
-        if draft is None or attempt:
-            draft = session.exec(
-                select(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id, AnswerDraft.owner == owner)
-            ).first()
-        if draft is None or draft.updated_at < _fresh_after():
-            if draft is not None:
-                session.delete(draft)
-                session.flush()
-            draft = AnswerDraft(campaign_id=campaign.id, owner=owner, started_at=started_at or now)
-        draft.answers = dict(answers)
-        draft.step = step
-        draft.submission_key = submission_key
-        draft.updated_at = now
-        session.add(draft)
-        try:
-            session.commit()
-            return
-        except (IntegrityError, StaleDataError):
-            # Two first saves of one device at once (update the winner's row), or the row
-            # loaded earlier was removed meanwhile (read it again).
-            session.rollback()
-    raise RuntimeError("could not save the draft")  # pragma: no cover - needs three racing writers
+    connection = session.connection()
+    connection.execute(_draft_upsert(connection.dialect.name), {
+        "campaign_id": campaign.id, "owner": owner, "answers": dict(answers), "step": step,
+        "submission_key": submission_key, "started_at": started_at or now, "updated_at": now,
+        "fresh_after": _fresh_after(),
+    })
+    session.commit()
 
 
 def discard_draft(session: Session, campaign: Campaign, owner: str) -> None:

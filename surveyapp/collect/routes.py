@@ -21,7 +21,7 @@ from ..questionnaire.kinds import survey_kind
 from ..questionnaire.paging import steps_of
 from ..questionnaire.registry import questionnaire_by_hash
 from ..questionnaire.timing import counted_questions, estimated_minutes
-from .answering import Answering
+from .answering import NOT_READ, Answering
 from .operations import device_hash, respondent_context
 
 bp = Blueprint("collect", __name__, url_prefix="/s")
@@ -39,7 +39,8 @@ def _campaign_or_page(token: str):
     """The campaign and its context, or a finished response explaining why not."""
     db = get_session()
     device = request.cookies.get(DEVICE_COOKIE)
-    found = respondent_context(db, current_app.config["SECRET_KEY"], token, device)
+    key = request.form.get("submission_key") if request.method == "POST" else None
+    found = respondent_context(db, current_app.config["SECRET_KEY"], token, device, key)
     if found is None:
         return None, (render_template("collect/unavailable.html", reason="unknown"), 404)
     campaign, circle, given = found.campaign, found.circle, found.given
@@ -95,6 +96,7 @@ def answer(token: str):
         communities=community_choices(get_session(), circle.id), owner=hashed,
         step_url=lambda step: url_for("collect.answer", token=token, step=step),
         device_hash=hashed, device_answers=given, draft=draft,
+        stored=respondent.stored if request.method == "POST" else NOT_READ,
         extra_context={"textsize_back": "answer"},
     )
     if request.method == "GET":
