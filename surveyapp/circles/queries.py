@@ -15,8 +15,9 @@ _NAMES = select(Community.name).where(Community.circle_id == bindparam("circle_i
 
 
 def community_names(session: Session, circle_id: int) -> list[str]:
-    """Names only, by a statement built once (every page of a resident's answer reads them)."""
-    return list(session.exec(_NAMES, params={"circle_id": circle_id}))
+    """Names only, by a statement built once (every page of a resident's answer reads them),
+    run on the session's connection: plain values need none of the ORM's row handling."""
+    return list(session.connection().execute(_NAMES, {"circle_id": circle_id}).scalars())
 
 
 def visible_circles(session: Session, user) -> list[Circle]:

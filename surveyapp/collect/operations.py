@@ -19,6 +19,7 @@ from ..models import AnswerDraft, Campaign, Circle, Response
 from ..models.draft import DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
 from ..memo import ProcessMemo
+from ..textinput import clean_data, scrub_text
 
 #: An idempotency key as the form carries it (secrets.token_urlsafe(18): 144 bits).
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -184,8 +185,10 @@ def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dic
     began (the draft's own time is kept while it is fresh)."""
     now = utcnow()
     connection = session.connection()
+    # Written past the ORM, so past its flush-time text backstop (db.scrub_before_flush):
+    # the same cleaning here (the form's text was cleaned when read; this catches the rest).
     connection.execute(_draft_upsert(connection.dialect.name), {
-        "campaign_id": campaign.id, "owner": owner, "answers": dict(answers), "step": step,
+        "campaign_id": campaign.id, "owner": owner, "answers": clean_data(dict(answers), text=scrub_text), "step": step,
         "submission_key": submission_key, "started_at": started_at or now, "updated_at": now,
         "fresh_after": _fresh_after(),
     })
