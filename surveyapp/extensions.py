@@ -77,6 +77,28 @@ def _page_views_not_limited() -> bool:
     return request.method in ("GET", "HEAD") and request.endpoint in POST_ONLY_LIMITED
 
 
+#: Requests that nothing here limits: every limit of the app is a POST-only decorator (sign-in,
+#: answers) and there are no default or application-wide limits (see init_app), so a page
+#: view has nothing to count. The limiter's check (before every request, and again in each
+#: decorated view) still resolves limits, exemptions and meta limits to find none: about a
+#: fifth of a bare request's time. It is skipped for these methods.
+UNLIMITED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_check_request_limit = limiter._check_request_limit
+
+
+def _check_writes_only(*args, **kwargs):
+    from flask import current_app, request
+
+    if request.method in UNLIMITED_METHODS and current_app.extensions.get("surveyapp.limits_writes_only"):
+        return None
+    return _check_request_limit(*args, **kwargs)
+
+
+# Set on the instance before init_app binds the check as a before_request function, so both
+# that hook and the decorated views (which call limiter._check_request_limit) go through it.
+limiter._check_request_limit = _check_writes_only
+
+
 def _lazy_current_user() -> dict:
     from flask_login import current_user
 
@@ -86,6 +108,9 @@ def _lazy_current_user() -> dict:
 def init_app(app) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    # Limits that would apply to page views turn the skip above off.
+    app.extensions["surveyapp.limits_writes_only"] = not any(
+        app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META"))
     csrf.init_app(app)
     # Flask-Login's own context processor loads the user for every template, and on a page
     # of an anonymous session that load rewrites the session ("strong" protection), so every

@@ -13,14 +13,17 @@ and rewrite cookies, which the reverse proxy and our own settings already own).
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import current_app, request
 
 
+@functools.lru_cache(maxsize=8)
 def content_security_policy(tile_url: str = "") -> str:
     """The policy; the outlet map's tile server (``SURVEYAPP_MAP_TILE_URL``), when one is set,
-    is the only other origin images may come from."""
+    is the only other origin images may come from. Built once per tile server (every
+    response carries it)."""
     tiles = ""
     if tile_url:
         parts = urlsplit(tile_url.replace("{s}", "*").split("{", 1)[0])
