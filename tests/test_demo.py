@@ -62,3 +62,12 @@ def test_demo_command_seeds_once_prints_the_urls_and_is_idempotent(app, db, runn
     assert second.exit_code == 0 and "已存在" in second.output
     db.expire_all()
     assert len(db.exec(select(Response.id)).all()) == stored
+
+
+def test_demo_links_follow_the_served_port_unless_a_base_url_is_set():
+    from surveyapp.demo.cli import served_base_url
+
+    assert served_base_url("http://127.0.0.1:5000", "127.0.0.1", 5055) == "http://127.0.0.1:5055"
+    assert served_base_url("http://127.0.0.1:5000", "0.0.0.0", 8000) == "http://127.0.0.1:8000"
+    assert served_base_url("http://127.0.0.1:5000", "127.0.0.1", 5000) == "http://127.0.0.1:5000"
+    assert served_base_url("https://wj.example.cn", "127.0.0.1", 5055) == "https://wj.example.cn"
