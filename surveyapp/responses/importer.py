@@ -290,15 +290,17 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
     """Stream the first worksheet of an XLSX file into ``collector``.
 
     Before anything is unpacked, the zip directory's sizes are checked (a small file can
-    unpack to gigabytes) and so is the sheet's declared dimension. The sheet is then read
-    with the parser openpyxl's read-only mode uses, cell by cell as stored: a stray cell at
-    XFD1048576 is met as one cell (and refused) instead of a million padded rows. Formula
-    cells are refused: the value typed is what is imported, never a computed one.
+    unpack to gigabytes) and so is the sheet's declared dimension. openpyxl opens the
+    workbook (read-only: shared strings, date styles); the sheet itself is streamed by
+    :mod:`.xlsxcells`, cell by cell as stored: a stray cell at XFD1048576 is met as one cell
+    (and refused) instead of a million padded rows. Formula cells are refused: the value typed
+    is what is imported, never a computed one.
     """
     import zipfile
 
     from openpyxl import load_workbook
-    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from .xlsxcells import BadSheet, iter_rows
 
     limits = collector.limits
     try:
@@ -325,33 +327,28 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
                     last=f"{column_letters(max(declared_columns, 1) - 1)}{declared_rows}", rows=limits.max_rows,
                     columns=limits.max_columns)))
             with sheet._get_source() as source:
-                parser = WorkSheetParser(source, sheet._shared_strings, data_only=False, epoch=workbook.epoch,
-                                         date_formats=workbook._date_formats,
-                                         timedelta_formats=workbook._timedelta_formats)
-                for number, cells in parser.parse():
+                for number, cells in iter_rows(source, sheet._shared_strings, workbook._date_formats,
+                                               workbook._timedelta_formats, workbook.epoch):
                     collector.add(number, _xlsx_row(path.name, number, cells, collector))
         except (_TooMuch, ImportFailed):
             raise
-        except Exception as exc:
+        except (BadSheet, Exception) as exc:
             raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
         finally:
             workbook.close()
 
 
-def _xlsx_row(file_name: str, number: int, cells: list[dict], collector: _Collector) -> list:
+def _xlsx_row(file_name: str, number: int, cells: list, collector: _Collector) -> list:
     """The values of one parsed row in column order, gaps as None; formulas reported."""
     limits = collector.limits
     values: list = []
-    for cell in cells:
-        value = cell["value"]
+    for index, value, formula in cells:
         if value is None or value == "":
             continue
-        index = cell["column"] - 1
         if index >= limits.max_columns:
             raise _TooMuch(Problem(file_name, MSG_TOO_MANY_COLUMNS.format(cap=limits.max_columns), row=number,
                                    columns=column_letters(index), value=_cell_text(value)[:SHOWN_VALUE_LENGTH]))
-        if cell["data_type"] == "f":
-            formula = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
+        if formula is not None:
             collector.cell_problem(number, index, MSG_FORMULA, formula)
             value = None
         values.extend([None] * (index - len(values)))
