@@ -28,6 +28,25 @@ class Channel(str, enum.Enum):
     tencent = "tencent"
 
 
+#: What each channel is called, the one list pages, filters and data exports read: (full
+#: name, short name for a table column). The order is the exports' channel codes 1…5.
+CHANNEL_NAMES = {
+    Channel.qr.value: ("居民扫码填写", "扫码"),
+    Channel.paper.value: ("纸质问卷录入", "纸质"),
+    Channel.interview.value: ("访员面访代填", "面访"),
+    Channel.wjx.value: ("问卷星导入", "问卷星"),
+    Channel.tencent.value: ("腾讯问卷导入", "腾讯问卷"),
+}
+#: Channels of answers brought in from another tool (shown only when a campaign has some).
+IMPORTED_CHANNELS = (Channel.wjx.value, Channel.tencent.value)
+
+
+def channel_name(code: str, short: bool = False) -> str:
+    """The channel's name on a page (the code itself for one this list does not know)."""
+    names = CHANNEL_NAMES.get(code)
+    return names[1 if short else 0] if names else code
+
+
 #: Channels the too-fast rule applies to (the respondent filled the form alone, timed).
 SPEED_RULE_CHANNELS = (Channel.qr.value, Channel.wjx.value, Channel.tencent.value)
 
