@@ -77,4 +77,15 @@ def clean_data(value, where: str = "", text=clean_text):
 
 def needs_cleaning(value: str) -> bool:
     """True when :func:`clean_text` would change or refuse ``value`` (cheap check first)."""
-    return bool(CONTROL_CHARACTERS.search(value) or "\r" in value or SURROGATES.search(value))
+    return _TO_CLEAN.search(value) is not None
+
+
+def data_needs_cleaning(value) -> bool:
+    """True when :func:`clean_data` would change or refuse ``value`` (no copy is made)."""
+    if isinstance(value, str):
+        return _TO_CLEAN.search(value) is not None
+    if isinstance(value, dict):
+        return any(data_needs_cleaning(k) or data_needs_cleaning(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(data_needs_cleaning(v) for v in value)
+    return False

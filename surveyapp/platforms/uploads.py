@@ -9,14 +9,13 @@ next upload arrives. Nothing here is in the database.
 """
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..responses.importer import ImportFailed, Limits, Sheet, read_sheet
+from ..responses.importer import ImportFailed, Limits, Sheet, load_sheet, read_sheet, save_sheet
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 SUFFIXES = (".xlsx", ".csv")
@@ -63,8 +62,7 @@ def store(instance_path: str, campaign_id: int, file_name: str, suffix: str, con
         raise ImportFailed([replace(p, file=file_name) for p in failed.problems]) from None
     finally:
         raw.unlink(missing_ok=True)
-    kept = {"name": file_name, "header": sheet.header, "rows": sheet.rows}
-    (root / f"{campaign_id}-{token}.json").write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    save_sheet(sheet, root / f"{campaign_id}-{token}.json", file_name)
     return token
 
 
@@ -79,8 +77,8 @@ def find(instance_path: str, campaign_id: int, token: str | None) -> Upload | No
     path = _path(instance_path, campaign_id, token)
     if path is None or not path.is_file():
         return None
-    kept = json.loads(path.read_text(encoding="utf-8"))
-    return Upload(token, kept["name"], Sheet(kept["header"], [(number, cells) for number, cells in kept["rows"]]))
+    sheet, name = load_sheet(path)
+    return Upload(token, name, sheet)
 
 
 def discard(instance_path: str, campaign_id: int, token: str) -> None:
