@@ -6,14 +6,16 @@ and the pages that show it offer no edit.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..models import AuditEntry
+from ..timezones import local
 
 PAGE_SIZE = 50
 #: Most rows one export holds (the filter narrows a larger log).
@@ -73,10 +75,30 @@ def target_label(entry: AuditEntry) -> str:
     return f"{TARGET_LABELS.get(entry.target_type, entry.target_type)} #{entry.target_id}".strip()
 
 
+#: A time as ``audit.operations.plain`` stores it (``datetime.isoformat()``, in UTC); a
+#: calendar date alone (``2026-11-30``) is not a time and is shown as it is.
+STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?")
+#: How a time in before/after is shown: as the log's own time column shows its times.
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def local_time(stamp: str) -> str:
+    """A stored time in the circles' local time (China time), as the log shows its own times.
+
+    A stamp without an offset is UTC (SQLite hands stored times back without one)."""
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return local(moment, TIME_FORMAT)
+
+
 def readable(value) -> str:
-    """A before/after value as a person reads it: lists joined, booleans 是/否, empty as —."""
+    """A before/after value as a person reads it: lists joined, booleans 是/否, empty as —,
+    times in China time."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if isinstance(value, str) and STORED_TIME.fullmatch(value):
+        return local_time(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (list, tuple)):

@@ -18,6 +18,7 @@ from ..db import get_session
 from ..downloads import file_response
 from ..models import CircleCreate, CommunityCreate
 from ..responses.importer import SUPPORTED_SUFFIXES, ImportFailed, Limits, Problem
+from ..web.expiry import refills_when_expired
 from ..web.request import accepts_upload
 from . import citylist, queries, staging
 from .forms import SPARE_COMMUNITY_ROWS, CityListForm, ConfirmImportForm, circle_form, whole_number
@@ -45,6 +46,7 @@ def _pad_communities(form) -> None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@refills_when_expired
 def new():
     db = get_session()
     form = circle_form(queries.age_bands())
@@ -62,6 +64,7 @@ def new():
 
 
 @bp.route("/<int:circle_id>/edit", methods=["GET", "POST"])
+@refills_when_expired
 def edit(circle_id: int):
     db = get_session()
     circle = circle_or_404(circle_id)
