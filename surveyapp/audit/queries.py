@@ -44,7 +44,7 @@ ACTION_LABELS = {
 }
 TARGET_LABELS = {"user": "账户", "circle": "生活圈", "campaign": "问卷调查", "response": "问卷", "evaluation": "评价",
                  "report": "报告", "outlet": "网点", "project": "项目", "community_point": "社区代表点",
-                 "suggestion": "建议", "demand": "需求"}
+                 "suggestion": "建议", "demand": "需求", "circle_list": "生活圈清单"}
 
 
 #: Before/after keys as a person reads them (a key not listed shows as it is stored).
@@ -58,6 +58,8 @@ FIELD_LABELS = {
     "status": "状态", "campaign_id": "问卷调查", "report_number": "报告编号", "kind": "种类",
     "facts": "事实", "self_points": "自评分", "not_applicable": "不适用", "present": "有", "outlets": "网点数",
     "title": "标题", "latitude": "纬度", "longitude": "经度", "label": "名称",
+    "age_structure": "年龄结构", "address": "地址", "notes": "备注", "questionnaire": "问卷",
+    "questionnaire_version": "问卷版本",
 }
 
 
@@ -72,7 +74,8 @@ def action_label(action: str) -> str:
 def target_label(entry: AuditEntry) -> str:
     if not entry.target_type:
         return ""
-    return f"{TARGET_LABELS.get(entry.target_type, entry.target_type)} #{entry.target_id}".strip()
+    label = TARGET_LABELS.get(entry.target_type, entry.target_type)
+    return f"{label} #{entry.target_id}" if entry.target_id else label
 
 
 #: A time as ``audit.operations.plain`` stores it (``datetime.isoformat()``, in UTC); a
