@@ -180,3 +180,19 @@ def test_times_in_before_and_after_are_shown_in_china_time(app, db, admin):
     rows = list(csv.reader(io.StringIO(admin.get("/staff/audit/export.csv?action=campaign.close").data
                                        .decode("utf-8-sig"))))
     assert rows[1][9] == expected
+
+
+def test_circle_ids_in_before_and_after_are_shown_with_their_names(app, db, admin):
+    from .helpers import make_circle
+
+    east = make_circle(db, name="东湖生活圈", population=1000)
+    west = make_circle(db, name="西山生活圈", population=1000)
+    entry(db, "account.circles", datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc), summary="修改 wang 可查看的生活圈",
+          target_type="user", target_id=9, before={"circles": [east.id, west.id]}, after={"circles": [west.id, 999]})
+    page = admin.get("/staff/audit?action=account.circles").get_data(as_text=True)
+    assert (f'<span class="before">东湖生活圈（#{east.id}）、西山生活圈（#{west.id}）</span> → '
+            f'<span class="after">西山生活圈（#{west.id}）、已删除的生活圈（#999）</span>') in page
+    expected = (f"可查看的生活圈：东湖生活圈（#{east.id}）、西山生活圈（#{west.id}） → "
+                f"西山生活圈（#{west.id}）、已删除的生活圈（#999）")
+    sheet = load_workbook(io.BytesIO(admin.get("/staff/audit/export.xlsx?action=account.circles").data)).active
+    assert sheet.cell(row=2, column=10).value == expected

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import AuditEntry
+from ..models import AuditEntry, Circle
 from ..timezones import local
 
 PAGE_SIZE = 50
@@ -113,10 +113,29 @@ def readable(value) -> str:
     return str(value)
 
 
-def _value(key: str, value) -> str:
-    """A stored code in words where the code has a label (a round's state, a role)."""
+#: Keys whose value is a list of circle ids (an account's circles, the circles an import created).
+CIRCLE_LIST_KEYS = ("circles",)
+
+
+def circle_names(session: Session, entries) -> dict[int, str]:
+    """Names of the circles the entries' before/after name by id, in one query: the log shows
+    "幸福里生活圈（#3）" where the entry stores 3 (ids stay in the entry, as machines read it)."""
+    ids = {item for entry in entries for side in (entry.before or {}, entry.after or {})
+           for key in CIRCLE_LIST_KEYS if isinstance(side.get(key), list)
+           for item in side[key] if isinstance(item, int)}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Circle.id, Circle.name).where(Circle.id.in_(ids))).all())
+
+
+def _value(key: str, value, names: dict[int, str] | None = None) -> str:
+    """A stored code in words where the code has a label (a round's state, a role, a circle)."""
     from ..models.user import ROLE_LABELS
     from ..evaluation import states
+
+    if key in CIRCLE_LIST_KEYS and isinstance(value, list) and value and names is not None:
+        return "、".join(f"{names.get(item, '已删除的生活圈')}（#{item}）" if isinstance(item, int) else readable(item)
+                        for item in value)
 
     if key == "state" and isinstance(value, str) and value in states.STATES:
         return states.label(value)
@@ -125,18 +144,19 @@ def _value(key: str, value) -> str:
     return readable(value)
 
 
-def changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """(field, before, after) for every key of the entry, in the order first seen."""
+def changes(entry: AuditEntry, names: dict[int, str] | None = None) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every key of the entry, in the order first seen; ``names``
+    (:func:`circle_names`) turns circle ids into names."""
     before, after = entry.before or {}, entry.after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [(field_label(key), _value(key, before.get(key)) if entry.before is not None else "",
-             _value(key, after.get(key)) if entry.after is not None else "") for key in keys]
+    return [(field_label(key), _value(key, before.get(key), names) if entry.before is not None else "",
+             _value(key, after.get(key), names) if entry.after is not None else "") for key in keys]
 
 
-def changes_text(entry: AuditEntry) -> str:
+def changes_text(entry: AuditEntry, names: dict[int, str] | None = None) -> str:
     """The changes on one line (the export): ``字段：前 → 后``."""
     parts = []
-    for key, old, new in changes(entry):
+    for key, old, new in changes(entry, names):
         parts.append(f"{key}：{old} → {new}" if old and entry.before is not None else f"{key}：{new}")
     return "；".join(parts)
 
