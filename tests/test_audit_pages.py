@@ -152,8 +152,11 @@ def test_codes_are_shown_in_words(app, db, admin):
           target_type="evaluation", target_id=1, before={"state": "ready"}, after={"state": "draft"})
     entry(db, "account.update", datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc), summary="修改账户",
           target_type="user", target_id=9, before={"role": "officer"}, after={"role": "assessor"})
+    entry(db, "outlet.update", datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc), summary="修改网点",
+          target_type="outlet", target_id=5, before={"status": "open"}, after={"status": "closed"})
     page = admin.get("/staff/audit?date_from=2026-12-01&date_to=2026-12-01").get_data(as_text=True)
     assert '<tr><th>状态</th><td><span class="before">待签发</span> → <span class="after">草稿</span></td></tr>' in page
+    assert '<span class="before">在营</span> → <span class="after">已关闭</span>' in page
     assert '<span class="before">社区工作人员</span> → <span class="after">评价机构</span>' in page
     assert "<td>评价状态变更<br>" in page
 
@@ -174,7 +177,7 @@ def test_times_in_before_and_after_are_shown_in_china_time(app, db, admin):
     assert '<span class="after">2026-11-15</span>' in page
     assert "+00:00" not in page and "T11:56" not in page
     expected = ("截止时间：2026-11-30 23:59:59 → 2026-11-15 19:56:31；开始时间：2026-11-02 00:00:00 → 2026-11-03 00:00:00；"
-                "状态：open → 2026-11-15")
+                "状态：开放 → 2026-11-15")
     sheet = load_workbook(io.BytesIO(admin.get("/staff/audit/export.xlsx?action=campaign.close").data)).active
     assert sheet.cell(row=2, column=10).value == expected
     rows = list(csv.reader(io.StringIO(admin.get("/staff/audit/export.csv?action=campaign.close").data

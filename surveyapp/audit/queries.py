@@ -128,10 +128,23 @@ def circle_names(session: Session, entries) -> dict[int, str]:
     return dict(session.exec(select(Circle.id, Circle.name).where(Circle.id.in_(ids))).all())
 
 
-def _value(key: str, value, names: dict[int, str] | None = None) -> str:
-    """A stored code in words where the code has a label (a round's state, a role, a circle)."""
+def _status_labels(target_type: str | None) -> dict[str, str]:
+    """The words for a ``status`` code, which means different things on different objects."""
+    from ..models.community import PROJECT_STATUS_LABELS
+
+    return {"campaign": {"open": "开放", "closed": "已结束"},
+            "outlet": {"open": "在营", "closed": "已关闭", "merged": "已合并"},
+            "project": PROJECT_STATUS_LABELS}.get(target_type or "", {})
+
+
+def _value(key: str, value, names: dict[int, str] | None = None, target_type: str | None = None) -> str:
+    """A stored code in words where the code has a label (a round's state, a role, a circle,
+    a survey's, an outlet's or a project's status)."""
     from ..models.user import ROLE_LABELS
     from ..evaluation import states
+
+    if key == "status" and isinstance(value, str) and value in _status_labels(target_type):
+        return _status_labels(target_type)[value]
 
     if key in CIRCLE_LIST_KEYS and isinstance(value, list) and value and names is not None:
         return "、".join(f"{names.get(item, '已删除的生活圈')}（#{item}）" if isinstance(item, int) else readable(item)
@@ -149,8 +162,9 @@ def changes(entry: AuditEntry, names: dict[int, str] | None = None) -> list[tupl
     (:func:`circle_names`) turns circle ids into names."""
     before, after = entry.before or {}, entry.after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [(field_label(key), _value(key, before.get(key), names) if entry.before is not None else "",
-             _value(key, after.get(key), names) if entry.after is not None else "") for key in keys]
+    kind = entry.target_type
+    return [(field_label(key), _value(key, before.get(key), names, kind) if entry.before is not None else "",
+             _value(key, after.get(key), names, kind) if entry.after is not None else "") for key in keys]
 
 
 def changes_text(entry: AuditEntry, names: dict[int, str] | None = None) -> str:
