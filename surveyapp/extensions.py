@@ -64,39 +64,18 @@ def _compress_public(response):
     return response
 
 
-#: Endpoints whose only limits count posts: their GETs (every step page of a resident's
-#: answer) skip the limiter's per-request work altogether. Add an endpoint here only if none
-#: of its limits applies to GET.
-POST_ONLY_LIMITED = frozenset({"collect.answer"})
+#: Requests that nothing here limits: every limit of the app is a POST-only decorator (sign-in,
+#: answers) and there are no default or application-wide limits (see init_app), so a page
+#: view has nothing to count. Flask-Limiter's public request filter lets them skip resolving
+#: limits, exemptions and meta limits only to find none (a fifth of a bare request's time).
+UNLIMITED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @limiter.request_filter
 def _page_views_not_limited() -> bool:
-    from flask import request
-
-    return request.method in ("GET", "HEAD") and request.endpoint in POST_ONLY_LIMITED
-
-
-#: Requests that nothing here limits: every limit of the app is a POST-only decorator (sign-in,
-#: answers) and there are no default or application-wide limits (see init_app), so a page
-#: view has nothing to count. The limiter's check (before every request, and again in each
-#: decorated view) still resolves limits, exemptions and meta limits to find none: about a
-#: fifth of a bare request's time. It is skipped for these methods.
-UNLIMITED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_check_request_limit = limiter._check_request_limit
-
-
-def _check_writes_only(*args, **kwargs):
     from flask import current_app, request
 
-    if request.method in UNLIMITED_METHODS and current_app.extensions.get("surveyapp.limits_writes_only"):
-        return None
-    return _check_request_limit(*args, **kwargs)
-
-
-# Set on the instance before init_app binds the check as a before_request function, so both
-# that hook and the decorated views (which call limiter._check_request_limit) go through it.
-limiter._check_request_limit = _check_writes_only
+    return request.method in UNLIMITED_METHODS and current_app.extensions.get("surveyapp.limits_writes_only", False)
 
 
 def _lazy_current_user() -> dict:

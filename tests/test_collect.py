@@ -195,3 +195,15 @@ def test_large_text_switch_works_without_javascript(client, campaign):
     assert response.status_code == 302
     html = client.get(f"/s/{campaign.token}").get_data(as_text=True)
     assert 'class="large-text"' in html and "标准字号" in html
+
+
+def test_page_views_skip_the_limiter_unless_a_limit_could_apply_to_them(make_app, db):
+    """Every limit of the app counts posts, so page views skip the limiter; a default limit
+    set by an operator (which would count page views) turns the skip off."""
+    circle = make_circle(db)
+    campaign = make_campaign(db, circle, APP_QUESTIONNAIRES / "mini.yaml")
+    plain = make_app(SUBMIT_RATE_LIMIT="2 per minute").test_client()
+    assert {plain.get(f"/s/{campaign.token}").status_code for _ in range(5)} == {200}
+    assert [plain.post(f"/s/{campaign.token}/answer", data={}).status_code for _ in range(3)][2] == 429
+    limited = make_app(RATELIMIT_DEFAULT="2 per minute").test_client()
+    assert [limited.get(f"/s/{campaign.token}").status_code for _ in range(3)] == [200, 200, 429]
