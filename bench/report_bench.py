@@ -11,8 +11,10 @@ scaled run checks that (pages and bytes within a few percent of the demo's).
 issued round 1 as ``surveyapp demo`` seeds it, with the demo circle's merchant summary and walk
 coverage added so that every chapter is rendered.
 
-Prints wall-clock and CPU time (the CPU figure is the fairer one on a shared machine) and, with
---stages, where the time of the evaluation report goes (Jinja, WeasyPrint layout, PDF writing).
+Prints wall-clock and CPU time (the CPU figure is the fairer one on a shared machine), the load
+average, and with --stages where the time of the evaluation report goes: CPU (and wall) seconds
+of each stage (context and charts, Jinja, HTML parsing, CSS styles, boxes, layout, drawing and
+writing the PDF), median over --repeat renders.
 Asserts nothing about time (DESIGN.md: timing is never a test).
 """
 from __future__ import annotations
@@ -20,9 +22,12 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -56,62 +61,116 @@ def scale_counts(node, factor: float, key: str | None = None):
 
 
 def pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf)) or -1
+    """Page count from poppler's pdfinfo (the PDF's object streams are compressed, so its page
+    objects cannot be counted in the bytes); -1 without pdfinfo."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        try:
+            info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return -1
+    found = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    return int(found.group(1)) if found else -1
 
 
-def run_evaluation(repeat: int) -> tuple[list[float], list[float], bytes]:
+def load_evaluation_data() -> dict:
+    with open(EVALUATION_DATA, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def render_evaluation(data: dict) -> bytes:
     """The demo round's 评价报告, rendered as the app renders it (surveyapp.reporting.operations.render)."""
     from surveyapp.reporting.operations import render
 
-    with open(EVALUATION_DATA, encoding="utf-8") as f:
-        data = json.load(f)
+    return render("evaluation_report", data, report_number="PJ-2026-0001", issued_on=date(2026, 12, 28),
+                  assessor="某某评价咨询有限公司", data_fingerprint="0" * 64)
+
+
+def run_evaluation(repeat: int) -> tuple[list[float], list[float], bytes]:
+    data = load_evaluation_data()
     walls, cpus, pdf = [], [], b""
     for _ in range(repeat):
         start, cpu = time.perf_counter(), time.process_time()
-        pdf = render("evaluation_report", data, report_number="PJ-2026-0001", issued_on=date(2026, 12, 28),
-                     assessor="某某评价咨询有限公司", data_fingerprint="0" * 64)
+        pdf = render_evaluation(data)
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - cpu)
     return walls, cpus, pdf
 
 
-def stages() -> None:
-    """CPU seconds per stage of one evaluation report: context and Jinja, WeasyPrint parsing,
-    styling and layout, then drawing and writing the PDF."""
+#: The stages of one report, in order: (key, label).
+STAGES = (("context", "context+charts"), ("jinja", "Jinja"), ("parse", "HTML parse"), ("style", "CSS styles"),
+          ("boxes", "boxes"), ("layout", "layout"), ("write", "draw+write PDF"))
+
+
+class StageClock:
+    """CPU and wall seconds per stage of the reports' own path (reports.rendering.render_pdf),
+    measured in the same renders as the totals, by wrapping the functions each stage calls."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+
+    def add(self, key: str, cpu: float, wall: float) -> None:
+        self.cpu[key] = self.cpu.get(key, 0.0) + cpu
+        self.wall[key] = self.wall.get(key, 0.0) + wall
+
+    def timed(self, key: str, function):
+        def wrapper(*args, **kwargs):
+            cpu, wall = time.process_time(), time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.add(key, time.process_time() - cpu, time.perf_counter() - wall)
+        return wrapper
+
+
+def stages(repeat: int) -> None:
+    """Where the time of the evaluation report goes, per stage, median of ``repeat`` renders."""
+    import weasyprint
+    import weasyprint.document as document_module
+
     import reports.rendering as rendering
-    from weasyprint import HTML
 
-    from surveyapp.reporting.operations import render
+    clock = StageClock()
+    originals = (rendering.render_html, rendering.HTML, document_module.get_all_computed_styles,
+                 document_module.build_formatting_structure, document_module.Document.write_pdf)
 
-    captured = {}
-    original = rendering.render_html
+    class TimedHTML(weasyprint.HTML):
+        def __init__(self, *args, **kwargs):
+            clock.timed("parse", super().__init__)(*args, **kwargs)
 
-    def capture(template, context):
-        start = time.process_time()
-        captured["html"] = original(template, context)
-        captured["jinja"] = time.process_time() - start
-        return captured["html"]
+        def render(self, *args, **kwargs):
+            return clock.timed("render", super().render)(*args, **kwargs)
 
-    with open(EVALUATION_DATA, encoding="utf-8") as f:
-        data = json.load(f)
-    rendering.render_html = capture
+    rendering.render_html = clock.timed("jinja", originals[0])
+    rendering.HTML = TimedHTML
+    document_module.get_all_computed_styles = clock.timed("style", originals[2])
+    document_module.build_formatting_structure = clock.timed("boxes", originals[3])
+    document_module.Document.write_pdf = clock.timed("write", originals[4])
+    data = load_evaluation_data()
+    runs = []
     try:
-        start = time.process_time()
-        render("evaluation_report", data, report_number="PJ-2026-0001", issued_on=date(2026, 12, 28),
-               assessor="某某评价咨询有限公司", data_fingerprint="0" * 64)
-        total = time.process_time() - start
+        for _ in range(repeat):
+            clock.cpu.clear()
+            clock.wall.clear()
+            cpu, wall = time.process_time(), time.perf_counter()
+            render_evaluation(data)
+            clock.add("total", time.process_time() - cpu, time.perf_counter() - wall)
+            for measure in (clock.cpu, clock.wall):
+                # render() holds styles, boxes and layout; everything before Jinja is context and charts.
+                measure["layout"] = measure["render"] - measure["style"] - measure["boxes"]
+                measure["context"] = measure["total"] - sum(measure[k] for k in ("jinja", "parse", "render", "write"))
+            runs.append((dict(clock.cpu), dict(clock.wall)))
     finally:
-        rendering.render_html = original
-    start = time.process_time()
-    document = HTML(string=captured["html"], base_url=rendering.STATIC_DIR.as_uri() + "/",
-                    url_fetcher=rendering.ReportURLFetcher()).render()
-    layout = time.process_time() - start
-    start = time.process_time()
-    document.write_pdf()
-    write = time.process_time() - start
-    print(f"stages (CPU s): whole {total:.2f} = context+charts+Jinja {total - layout - write:.2f} "
-          f"(Jinja alone {captured['jinja']:.2f}) + parse/style/layout {layout:.2f} + draw/write PDF {write:.2f}; "
-          f"{len(document.pages)} pages, {len(captured['html']) // 1024} KiB of HTML")
+        rendering.render_html, rendering.HTML = originals[0], originals[1]
+        document_module.get_all_computed_styles, document_module.build_formatting_structure = originals[2:4]
+        document_module.Document.write_pdf = originals[4]
+    print(f"stages of the evaluation report, median of {repeat} renders, CPU s (wall s):")
+    for key, label in STAGES + (("total", "whole"),):
+        cpu = statistics.median(r[0][key] for r in runs)
+        wall = statistics.median(r[1][key] for r in runs)
+        print(f"  {label:<16} {cpu:5.2f} ({wall:5.2f})")
 
 
 def run(summary: dict, repeat: int) -> tuple[list[float], bytes]:
@@ -145,8 +204,9 @@ def main() -> int:
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "report-evaluation.pdf").write_bytes(pdf)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
     if args.stages:
-        stages()
+        stages(args.repeat)
 
     with open(SUMMARY, encoding="utf-8") as f:
         demo = json.load(f)

@@ -2,7 +2,9 @@
 
 * Autoescape is on for every template. Questionnaire and answer text is never marked safe; the
   SVG charts arrive as :class:`markupsafe.Markup` from :mod:`surveyapp.charts`, which escapes every
-  piece of text it draws.
+  piece of text it draws. Templates place them with the ``chart_image`` filter: an ``<img>`` whose
+  source is the SVG as a ``data:`` URI, drawn exactly as inline SVG would be but several times
+  cheaper to render (see :func:`chart_image`).
 * :class:`ReportURLFetcher` serves the report's own static files (``reports/static/``) and ``data:``
   URIs, and refuses everything else: no network, no ``file://`` outside that folder, no ``..``
   escaping it, no symlink leading out of it.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import threading
 import urllib.parse
 import urllib.request
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -142,6 +146,31 @@ def chinese_date(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+_SVG_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def chart_image(svg: Markup | None) -> Markup:
+    """An SVG chart of :mod:`surveyapp.charts` as ``<img class="chart" src="data:image/svg+xml;base64,…">``.
+
+    Why not inline: WeasyPrint parses inline SVG with its HTML parser, computes CSS styles for
+    every ``<line>``, ``<text>`` and ``<title>`` of it, then serialises it again to draw it. As an
+    image the same SVG document is parsed once by an XML parser and drawn by the same code, so
+    the page is identical (same vector drawing, same text) while HTML parsing and styling of the
+    demo 评价报告 take 0.4–0.6 CPU s less, of which about 0.25 s comes back as the images are
+    read while boxes are built (bench/report_bench.py --stages). The alt text is the chart's own
+    (escaped) title.
+    ``None`` (no chart) stays ``None``.
+    """
+    if svg is None:
+        return None
+    source = str(svg)
+    title = _SVG_TITLE.search(source)
+    payload = base64.b64encode(source.encode("utf-8")).decode("ascii")
+    # The title is already escaped character data of the SVG: Markup keeps it as it is.
+    alt = Markup(title.group(1)) if title else "图表"
+    return Markup('<img class="chart" src="data:image/svg+xml;base64,{}" alt="{}">').format(payload, escape(alt))
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
@@ -152,6 +181,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters["cndate"] = chinese_date
+    env.filters["chart_image"] = chart_image
     return env
 
 

@@ -5,6 +5,7 @@ needs Flask or a database.
 """
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -17,11 +18,12 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 import pytest
+from markupsafe import Markup
 
 from reports import (ReportURLFetcher, campaign_report, neutralise, qr_poster, summary_sheet_pdf,
                      summary_sheet_xlsx)
 from reports.campaign import report_context, verdict
-from reports.rendering import STATIC_DIR, FetchRefused, render_html
+from reports.rendering import STATIC_DIR, FetchRefused, chart_image, render_html
 
 DATA = Path(__file__).parent / "data"
 # poppler-utils is installed by `make install`; without it these tests fail, never skip.
@@ -215,8 +217,10 @@ def test_hostile_text_is_text_and_fetches_nothing(tmp_path, no_network):
     assert "示例<b>生活圈</b>" in text
     assert "</table><imgsrc=http://127.0.0.1:1/y>" in text
     assert "1<script>fetch('http://127.0.0.1:1/z')</script>" in text
-    # Only our own stylesheet was requested; nothing refused (nothing else was even asked for).
-    assert fetcher.served == [(STATIC_DIR / "report.css").as_uri()]
+    # Only our own stylesheet and the nine charts (our own SVG as data: images: the two indicators,
+    # the details, four breakdowns, one key-driver grid and the one demand ranking) were requested;
+    # nothing refused (nothing else was even asked for).
+    assert fetcher.served == [(STATIC_DIR / "report.css").as_uri()] + ["data:"] * 9
     assert fetcher.refused == []
     assert no_network == []
     assert page_count(pdf, tmp_path) > 5
@@ -330,6 +334,19 @@ def test_fetcher_serves_static_and_data():
     response = fetcher.fetch("data:image/svg+xml;base64,PHN2Zy8+")
     assert response.content_type == "image/svg+xml" and response.read() == b"<svg/>"
     assert fetcher.fetch("data:text/plain,a%20b").read() == b"a b"
+
+
+def test_chart_image_carries_the_svg_unchanged_and_its_title_escaped():
+    svg = Markup('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>满意率 &lt;b&gt;&#34;x&#34;</title>'
+                 '<rect x="0" y="0" width="10" height="10" fill="#ffffff"/></svg>')
+    tag = str(chart_image(svg))
+    found = re.fullmatch(r'<img class="chart" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"<>]*)">', tag)
+    assert found is not None
+    assert base64.b64decode(found.group(1)).decode("utf-8") == str(svg)
+    assert found.group(2) == "满意率 &lt;b&gt;&#34;x&#34;"      # the title's text, still escaped once
+    assert chart_image(None) is None
+    untitled = str(chart_image(Markup('<svg xmlns="http://www.w3.org/2000/svg"/>')))
+    assert untitled.endswith('alt="图表">')
 
 
 # --- the summary sheet --------------------------------------------------------------------------
