@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from datetime import date
 
 import pytest
@@ -30,9 +31,14 @@ FIRM = "某某评价咨询有限公司"
 RENAMED = "新名评价咨询有限公司"
 
 
-def _signoff(content: bytes, tmp_path) -> str:
-    """The last page (the sign-off block), whitespace removed."""
-    return pdf_pages(content, tmp_path)[-1]
+def _signoff(content: bytes, tmp_path) -> list[str]:
+    """The rows of the last page (the sign-off block) as laid out, whitespace removed."""
+    path = tmp_path / "signoff.pdf"
+    path.write_bytes(content)
+    pages = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], check=True,
+                           capture_output=True, text=True).stdout.split("\f")
+    last = [page for page in pages if page.strip()][-1]
+    return ["".join(line.split()) for line in last.splitlines() if line.strip()]
 
 
 def _admin(db, client):
@@ -100,17 +106,17 @@ def test_the_firm_is_frozen_into_an_issued_survey_report_and_summary_sheet(app, 
         sheet_pdf = issue(db, "summary_sheet_pdf", campaign, None, user_id=None, issuer_name="评估员甲",
                           issued_on=date(2026, 11, 26))
     assert (report.issued_by_firm, sheet.issued_by_firm) == (FIRM, FIRM)
-    last = _signoff(report.content, tmp_path)
+    rows = _signoff(report.content, tmp_path)
     # 评价机构 is the firm; 项目负责人 the issuer, with room to sign; 审核人 and 盖章 left for the pen
-    assert f"评价机构{FIRM}" in last and "项目负责人评估员甲（签字）" in last and "审核人（签字）" in last
-    assert "盖章" in last
+    assert f"评价机构{FIRM}" in rows and "项目负责人评估员甲（签字）" in rows and "审核人（签字）" in rows
+    assert "盖章" in rows
     cover = pdf_pages(report.content, tmp_path)[0]
     assert f"评价机构{FIRM}" in cover and "项目负责人评估员甲" in cover
     one_page = pdf_pages(sheet_pdf.content, tmp_path)
     assert len(one_page) == 1 and f"评价机构{FIRM}" in one_page[0] and "项目负责人评估员甲" in one_page[0]
-    rows = list(load_workbook(io.BytesIO(sheet.content)).active.values)
-    column = {name: i for i, name in enumerate(rows[0])}
-    assert {(r[column["评价机构"]], r[column["项目负责人"]]) for r in rows[1:]} == {(FIRM, "评估员甲")}
+    cells = list(load_workbook(io.BytesIO(sheet.content)).active.values)
+    column = {name: i for i, name in enumerate(cells[0])}
+    assert {(r[column["评价机构"]], r[column["项目负责人"]]) for r in cells[1:]} == {(FIRM, "评估员甲")}
 
     kept = {r.id: bytes(r.content) for r in (report, sheet, sheet_pdf)}
     with app.app_context():
@@ -136,8 +142,8 @@ def test_the_firm_is_frozen_into_an_issued_evaluation_report(app, db, campaign, 
         again, _ = rerender(db, db.get(IssuedReport, issued.id))
     assert issued.report_number.startswith("PJ-") and issued.issued_by_firm == FIRM
     assert again == issued.content
-    assert f"评价机构{FIRM}" in _signoff(issued.content, tmp_path) and "项目负责人评估员乙（签字）" in _signoff(
-        issued.content, tmp_path)
+    rows = _signoff(issued.content, tmp_path)
+    assert f"评价机构{FIRM}" in rows and "项目负责人评估员乙（签字）" in rows
 
 
 def test_without_a_firm_the_line_is_left_for_the_pen(app, db, campaign, tmp_path):
@@ -145,9 +151,8 @@ def test_without_a_firm_the_line_is_left_for_the_pen(app, db, campaign, tmp_path
         issued = issue(db, "campaign_report", campaign, None, user_id=None, issuer_name="评估员甲",
                        issued_on=date(2026, 11, 26))
     assert issued.issued_by_firm == ""
-    last = _signoff(issued.content, tmp_path)
-    # 评价机构 blank (the seal cell follows it), never the issuer's name
-    assert "评价机构盖章项目负责人评估员甲（签字）" in last
+    rows = _signoff(issued.content, tmp_path)
+    assert "评价机构" in rows and "项目负责人评估员甲（签字）" in rows     # 评价机构 blank, never the issuer's name
 
 
 def test_the_firm_setting_page_is_linked_for_admins_only(db, client, campaign):
