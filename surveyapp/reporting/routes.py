@@ -84,8 +84,13 @@ def campaign_issue_page(campaign_id: int, kind: str):
     correction of that report."""
     campaign = campaign_or_404(campaign_id)
     _campaign_kind_or_404(campaign, kind)
+    return _campaign_issue_page(campaign, kind, _replaced_report(campaign, request.args.get("replaces")))
+
+
+def _campaign_issue_page(campaign: Campaign, kind: str, replaces: IssuedReport | None, reason: str = "",
+                         status: int = 200):
+    """The issue page; after a refused confirmation it comes back with the typed reason kept."""
     db = get_session()
-    replaces = _replaced_report(campaign, request.args.get("replaces"))
     refused = None
     if replaces is not None:
         try:
@@ -95,7 +100,8 @@ def campaign_issue_page(campaign_id: int, kind: str):
     summary = report_data(db, campaign)["summary"]
     return render_template("reporting/issue_campaign.html", campaign=campaign, kind=kind, report=KINDS[kind],
                            sample=summary["sample"], still_open=campaign.closes_at > utcnow(),
-                           replaces=replaces, refused=refused, issued=issued_reports(db, campaign_id=campaign.id))
+                           replaces=replaces, refused=refused, reason=reason,
+                           issued=issued_reports(db, campaign_id=campaign.id)), status
 
 
 @bp.route("/campaigns/<int:campaign_id>/poster.pdf")
@@ -123,19 +129,18 @@ def issue_campaign(campaign_id: int):
         flash(str(exc), "error")
         return redirect(url_for("results.dashboard", campaign_id=campaign.id))
     replaces = _replaced_report(campaign, request.form.get("replaces"))
-    back = redirect(url_for("reporting.campaign_issue_page", campaign_id=campaign.id, kind=kind,
-                            **({"replaces": replaces.id} if replaces else {})))
+    reason = request.form.get("reason", "")
     refused = _confirmation_refused()
     if refused:
         flash(refused, "error")
-        return back
+        return _campaign_issue_page(campaign, kind, replaces, reason, 422)
     try:
         issued = issue(get_session(), kind, campaign, None, user_id=current_user.id,
                        issuer_name=current_user.display_name, issued_on=local_today(), replaces=replaces,
-                       reason=request.form.get("reason", ""))
+                       reason=reason)
     except ReportRefused as exc:
         flash(str(exc), "error")
-        return back
+        return _campaign_issue_page(campaign, kind, replaces, reason, 422)
     flash(f"已签发 {download_name(issued)}（编号 {issued.report_number}）"
           + (f"，更正并取代 {replaces.report_number}" if replaces else "") + "。", "info")
     return redirect(url_for("results.dashboard", campaign_id=campaign.id, _anchor="reports"))
