@@ -546,6 +546,7 @@ def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
         "doc": {"title": f"{circle_name} {title}", "author": assessor, "created": pdf_timestamp(issued_on)},
         "circle": {"name": circle_name, "population": count_text(population)},
         "assessor": assessor,
+        "firm": None,   # campaign_report() sets it; None prints the assessor as 评价机构
         "report_number": report_number,
         "issued_on": chinese_date(issued_on),
         "fingerprint": fingerprint,

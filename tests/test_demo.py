@@ -61,3 +61,15 @@ def test_demo_has_an_earlier_round_with_its_own_survey(app, db):
         [first] = circle_history(db, result.circle)
     assert first["round"] == 1 and first["final_type"]["label"] == "基础型" and first["stars"] == 3
     assert first["service_total"] >= 70 and first["presence_total"] == 75
+
+
+def test_demo_round_one_is_signed_by_the_demo_firm(app, db):
+    from surveyapp.appsettings.operations import assessor_firm
+    from surveyapp.demo.seed import DEMO_ASSESSOR_NAME, DEMO_FIRM
+    from surveyapp.models import IssuedReport
+
+    with app.app_context():
+        seed_demo(db, load_questionnaire(PROJECT_QUESTIONNAIRES / "resident.yaml"))
+        assert assessor_firm(db) == DEMO_FIRM
+    issued = db.exec(select(IssuedReport)).one()
+    assert (issued.issued_by_firm, issued.issued_by_name) == (DEMO_FIRM, DEMO_ASSESSOR_NAME)

@@ -87,6 +87,7 @@ def test_a_survey_report_issued_corrected_and_a_sheet_withdrawn_merchant_survey_
     steps = page.locator("ol.steps").inner_text()
     assert "有效问卷 30 份，按规则需要 30 份" in steps and "已达到样本量要求" in steps
     assert page.locator("#still-open").is_visible()
+    assert f"评价机构 {FIRM}；项目负责人 评估员乙" in page.locator("#signers").inner_text()
     shoot(page, "campaign-report-01-check")
     issue_from_the_page(page, base, "my")
     assert page.url.endswith(f"/staff/campaigns/{resident.id}#reports")

@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash
 
 import reports
 
+from ..appsettings.operations import assessor_firm
 from ..auth.access import campaign_or_404, evaluation_or_404
 from ..campaigns.qr import public_url
 from ..circles.queries import get_circle
@@ -100,7 +101,7 @@ def _campaign_issue_page(campaign: Campaign, kind: str, replaces: IssuedReport |
     summary = report_data(db, campaign)["summary"]
     return render_template("reporting/issue_campaign.html", campaign=campaign, kind=kind, report=KINDS[kind],
                            sample=summary["sample"], still_open=campaign.closes_at > utcnow(),
-                           replaces=replaces, refused=refused, reason=reason,
+                           replaces=replaces, refused=refused, reason=reason, firm=assessor_firm(db),
                            issued=issued_reports(db, campaign_id=campaign.id)), status
 
 
@@ -182,7 +183,7 @@ def issue_page(evaluation_id: int):
         replaces = db.exec(select(IssuedReport).where(IssuedReport.evaluation_id == evaluation.corrects_id)
                            .order_by(IssuedReport.id.desc())).first()
     return render_template("reporting/issue.html", evaluation=evaluation, missing=missing, campaign=campaign,
-                           state=states.state(evaluation.state), replaces=replaces,
+                           state=states.state(evaluation.state), replaces=replaces, firm=assessor_firm(db),
                            issued=issued_reports(db, evaluation_id=evaluation.id))
 
 
