@@ -10,6 +10,7 @@ import os
 import re
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from surveyapp import create_app
@@ -17,6 +18,11 @@ from surveyapp.db import get_engine
 from surveyapp.migrations import upgrade_database
 
 TEST_SECRET = "test-secret-key-not-for-production"
+
+# No per-example deadline: CI runs two suites side by side on two cores, and a property
+# test that is correct but slowed by the other suite must not fail as "too slow".
+settings.register_profile("surveyapp", deadline=None)
+settings.load_profile("surveyapp")
 
 
 def _reset_postgres(url: str) -> None:

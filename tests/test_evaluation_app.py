@@ -3,6 +3,7 @@ rounds, rules snapshots, and a city's own rules file."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -244,3 +245,27 @@ def test_needs_form_shows_the_communitys_suggestion(app, db, circle, assessor_cl
     assert "社区清单给出的建议" in html and "不全（建议 0 分）" in html  # no survey, no projects yet
     other = assessor_client.get(f"/staff/evaluations/{evaluation.id}/indicators/digital").get_data(as_text=True)
     assert "社区清单给出的建议" not in other
+
+
+def test_a_new_round_defaults_to_a_survey_no_other_round_scores_from(app, db, circle, assessor_client):
+    """Round 1 scored from last year's (closed) survey; this year's survey is still open. The
+    selector must offer this year's first (closed-first order alone would put last year's on top
+    and score round 2 from round 1's answers), say which round used the old one, and the
+    round's own sheet must not call its own survey "used"."""
+    old = make_campaign(db, circle, SCORED, opens_in_days=-400, closes_in_days=-370)
+    with app.app_context():
+        first = open_evaluation(db, circle, current_rules("national"), old)
+    current = make_campaign(db, circle, SCORED, opens_in_days=-5, closes_in_days=20)
+
+    page = assessor_client.get(f"/staff/circles/{circle.id}").get_data(as_text=True)
+    options = re.findall(r'<option([^>]*)value="(\d*)"[^>]*>([^<]*)</option>', page)
+    offered = [(value, label) for _attrs, value, label in options if value or "暂不关联" in label]
+    assert [value for value, _ in offered] == [str(current.id), str(old.id), ""]
+    selected = [value for attrs, value, _ in options if "selected" in attrs]
+    assert selected == [str(current.id)]
+    assert "进行中" in offered[0][1] and "已用于" not in offered[0][1]
+    assert "已结束" in offered[1][1] and "（已用于第 1 轮）" in offered[1][1]
+
+    sheet = assessor_client.get(f"/staff/evaluations/{first.id}").get_data(as_text=True)
+    own = re.search(rf'<option[^>]*value="{old.id}"[^>]*>([^<]*)</option>', sheet).group(1)
+    assert "已用于" not in own

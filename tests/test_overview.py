@@ -204,3 +204,34 @@ def test_cli_overview_json(runner, app, db, city):
     assert result.exit_code == 0, result.output
     circles = {c["name"]: c for c in json.loads(result.output)["circles"]}
     assert circles["甲生活圈"]["valid"] == 10 and circles["甲生活圈"]["attention"] == ["样本还差 20 份，剩 12 天"]
+
+
+def test_the_survey_list_shows_each_samples_figures_in_a_fixed_number_of_queries(app, db, city):
+    """The 问卷调查 page lists every survey with valid / required: the same figures as the
+    dashboard, read for all surveys at once (it used to compute a summary per survey)."""
+    client = sign_in(app, db, role="admin")
+    engine = get_engine_of(app)
+    counted = []
+
+    def count(*args):
+        counted.append(1)
+
+    page = client.get("/staff/campaigns").get_data(as_text=True)
+    # 甲: 10 valid of ⌈3% × 1000⌉ = 30 → 差 20 份; 乙: 20 of ⌈3% × 200⌉ = 6 → 已达标.
+    assert re.search(r"10 / 30<br><small[^>]*>差 20 份", page)
+    assert re.search(r"20 / 6<br><small[^>]*>已达标", page)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get("/staff/campaigns")
+        two = len(counted)
+        for number in range(4):
+            circle = make_circle(db, name=f"加{number}", population=300)
+            paper(db, make_campaign(db, circle, RESIDENT), ["4", "5"])
+        client.get("/staff/campaigns")  # the new questionnaire snapshots are read once
+        counted.clear()
+        page = client.get("/staff/campaigns").get_data(as_text=True)
+        six = len(counted)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert six == two, (two, six)
+    assert len(re.findall(r"2 / 9<br><small[^>]*>差 7 份", page)) == 4  # ⌈3% × 300⌉ = 9

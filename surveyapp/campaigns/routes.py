@@ -23,7 +23,7 @@ from ..models.timeutil import utcnow
 from ..questionnaire import QuestionnaireError
 from ..questionnaire.kinds import survey_kind
 from ..questionnaire.registry import current_questionnaire
-from ..results.service import summary_for
+from ..results.service import light_summaries_for
 from ..timezones import local_date, local_today
 from .batch import MAX_BATCH, posters_pdf
 from .batch import qr_zip as make_qr_zip
@@ -41,7 +41,8 @@ def index():
     db = get_session()
     rows = campaign_rows(db, visible_circle_ids(db, current_user))
     base = current_app.config["BASE_URL"]
-    samples = {row.campaign.id: summary_for(db, row.campaign, detail=False)["sample"] for row in rows}
+    summaries = light_summaries_for(db, [row.campaign for row in rows])
+    samples = {campaign_id: summary["sample"] for campaign_id, summary in summaries.items()}
     return render_template(
         "campaigns/index.html", rows=rows, now=utcnow(), samples=samples,
         kinds={row.campaign.id: survey_kind(row.campaign.kind) for row in rows},

@@ -7,10 +7,21 @@ from flask import current_app
 from werkzeug.serving import run_simple
 
 from ..campaigns.qr import public_url, write_qr_files
+from ..config import DEFAULTS
 from ..db import get_engine, session_scope
 from ..migrations import upgrade_database
 from ..questionnaire.registry import current_questionnaire
 from .seed import DEMO_USERS, seed_demo
+
+
+def served_base_url(configured: str, host: str, port: int) -> str:
+    """The address the demo's links and QR codes should carry: the one set in
+    ``SURVEYAPP_BASE_URL`` if any, else the address the demo serves on (``--port 5055`` must
+    not print links to port 5000)."""
+    if configured != DEFAULTS["BASE_URL"]:
+        return configured
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown_host}:{port}"
 
 
 @click.command("demo")
@@ -21,6 +32,7 @@ from .seed import DEMO_USERS, seed_demo
 def demo_command(host, port, no_serve):
     """Seed a demo circle with realistic synthetic responses, print the URLs, serve."""
     app = current_app._get_current_object()
+    app.config["BASE_URL"] = served_base_url(app.config["BASE_URL"], host, port)
     upgrade_database(get_engine())
     with session_scope() as session:
         result = seed_demo(session, current_questionnaire("resident"))

@@ -58,7 +58,7 @@ def _likert(rng: random.Random, latent: float, question) -> str:
 def generate(questionnaire, communities: list[tuple[str, int]], count: int, seed: int = 20261126,
              start: datetime | None = None, incomplete: int = 0, mood: float = 0.0):
     """``count`` complete responses plus ``incomplete`` ones missing a required answer."""
-    from ..questionnaire import validate_answers, visible_questions
+    from ..questionnaire import iter_visible_questions, validate_answers
 
     rng = random.Random(seed)
     names = [name for name, _ in communities]
@@ -70,9 +70,7 @@ def generate(questionnaire, communities: list[tuple[str, int]], count: int, seed
         age_index = rng.choices(range(len(AGE_WEIGHTS)), weights=AGE_WEIGHTS)[0]
         latent = rng.gauss(4.3 + mood, 0.6) + 0.08 * age_index - 0.25 * (community_index == len(names) - 1 and len(names) > 1)
         raw: dict = {}
-        for question in questionnaire.questions:
-            if question.name not in {q.name for q in visible_questions(questionnaire, raw)}:
-                continue
+        for question in iter_visible_questions(questionnaire, raw):
             raw[question.name] = _answer(rng, question, latent, names, community_index, age_index)
         clean, errors = validate_answers(questionnaire, raw, names)
         complete = index < count

@@ -8,7 +8,8 @@ from ..auth.access import circle_or_404, evaluation_or_404
 from ..circles.queries import visible_circles
 from ..db import get_session
 from ..models.timeutil import utcnow
-from ..questionnaire.kinds import satisfaction_kinds
+from ..questionnaire.kinds import satisfaction_kinds, survey_kind
+from ..timezones import local
 from . import states
 from .completeness import gaps
 from .facts_input import parse_fact
@@ -21,7 +22,7 @@ from .service import circle_history, evaluation_sheet, inventory_rows
 from ..merchants.queries import fact_suggestions, presence_suggestions
 from ..locations.inventory import with_walk_coverage
 from ..locations.queries import circle_coverage
-from ..models import Campaign, Circle, IndicatorEntry
+from ..models import Campaign, Circle, Evaluation, IndicatorEntry
 from ..reporting.routes import issued_reports
 from ..community import needs_suggestion
 from .forms import CampaignForm, ConfirmForm, NewEvaluationForm, ReasonForm, indicator_form, inventory_form
@@ -47,27 +48,49 @@ def circles():
     return render_template("evaluation/circles.html", circles=visible_circles(get_session(), current_user))
 
 
-def resident_campaigns(db, circle_id: int) -> list[Campaign]:
+def rounds_using_campaigns(db, circle_id: int, except_evaluation_id: int | None = None) -> dict[int, list[int]]:
+    """Campaign id → the rounds of the circle that score from it (withdrawn and corrected rounds
+    aside: their survey is free to be used again, e.g. by the correction)."""
+    rows = db.exec(select(Evaluation.campaign_id, Evaluation.round).where(
+        Evaluation.circle_id == circle_id, Evaluation.campaign_id.is_not(None),
+        Evaluation.state.not_in((states.WITHDRAWN, states.CORRECTED)))).all()
+    used: dict[int, list[int]] = {}
+    for campaign_id, round_number in rows:
+        used.setdefault(campaign_id, []).append(round_number)
+    if except_evaluation_id is not None:
+        own = db.get(Evaluation, except_evaluation_id)
+        if own is not None and own.campaign_id in used:
+            used[own.campaign_id] = [r for r in used[own.campaign_id] if r != own.round]
+    return {k: sorted(v) for k, v in used.items() if v}
+
+
+def resident_campaigns(db, circle_id: int, used: dict[int, list[int]] | None = None) -> list[Campaign]:
     """The campaigns that may feed #2/#3 (resident surveys of the circle): closed ones first,
-    newest first, then those still open."""
+    newest first, then those still open; surveys another round already scores from come last,
+    so the default choice for a new round is never the previous round's survey."""
     now = utcnow()
+    used = used or {}
     campaigns = db.exec(select(Campaign).where(Campaign.circle_id == circle_id,
                                                Campaign.kind.in_(satisfaction_kinds()))).all()
     closed = sorted((c for c in campaigns if c.state(now) == "closed"),
                     key=lambda c: (c.closes_at or c.opens_at, c.id), reverse=True)
     running = sorted((c for c in campaigns if c.state(now) != "closed"), key=lambda c: c.id, reverse=True)
-    return closed + running
+    ordered = closed + running
+    return [c for c in ordered if c.id not in used] + [c for c in ordered if c.id in used]
 
 
-def campaign_choices(db, circle_id: int) -> list[tuple[str, str]]:
+def campaign_choices(db, circle_id: int, evaluation_id: int | None = None) -> list[tuple[str, str]]:
+    """The survey selector's options, each saying when the survey ran, whether it is still open
+    and which other round already scores from it."""
     now = utcnow()
+    used = rounds_using_campaigns(db, circle_id, except_evaluation_id=evaluation_id)
     choices = []
-    for c in resident_campaigns(db, circle_id):
-        state = c.state(now)
-        when = c.closes_at or c.opens_at
-        status = {"closed": "已结束", "open": "进行中", "not_yet_open": "未开始"}[state]
-        choices.append((str(c.id), f"#{c.id} {c.questionnaire} v{c.questionnaire_version} · {status}"
-                                   f"{'（截止 ' + when.date().isoformat() + '）' if c.closes_at else ''}"))
+    for c in resident_campaigns(db, circle_id, used):
+        status = {"closed": "已结束", "open": "进行中", "not_yet_open": "未开始"}[c.state(now)]
+        period = local(c.opens_at) + (" 至 " + local(c.closes_at) if c.closes_at else " 起")
+        rounds = "、".join(f"第 {r} 轮" for r in used.get(c.id, ()))
+        choices.append((str(c.id), f"#{c.id} {survey_kind(c.kind).label} {period} · {status}"
+                                   + (f"（已用于{rounds}）" if rounds else "")))
     return choices + [("", "暂不关联（以后在评分表上选择）")]
 
 
@@ -113,7 +136,7 @@ def sheet(evaluation_id: int):
     campaign_form = None
     if state.editable:
         campaign_form = CampaignForm()
-        campaign_form.campaign.choices = campaign_choices(db, evaluation.circle_id)
+        campaign_form.campaign.choices = campaign_choices(db, evaluation.circle_id, evaluation.id)
         campaign_form.campaign.data = str(evaluation.campaign_id or "")
         campaign_form.confirm_open.data = evaluation.campaign_open_confirmed
     campaign = db.get(Campaign, evaluation.campaign_id) if evaluation.campaign_id else None
@@ -134,7 +157,7 @@ def campaign(evaluation_id: int):
     evaluation = evaluation_or_404(evaluation_id)
     db = get_session()
     form = CampaignForm()
-    form.campaign.choices = campaign_choices(db, evaluation.circle_id)
+    form.campaign.choices = campaign_choices(db, evaluation.circle_id, evaluation.id)
     if form.validate_on_submit():
         chosen = None
         if form.campaign.data:

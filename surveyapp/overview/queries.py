@@ -21,9 +21,8 @@ from ..circles.queries import visible_circles
 from ..evaluation import states
 from ..models import Campaign, Evaluation, FrozenEvaluation
 from ..questionnaire.kinds import satisfaction_kinds
-from ..questionnaire.registry import UnknownQuestionnaire, questionnaire_by_hash
-from ..results.summary import light_summary, scored_questions
-from ..results.tallies import TOO_FAST_FRACTION, load_many
+from ..results.summary import light_summaries
+from ..results.tallies import TOO_FAST_FRACTION
 
 CITY_TIERS = {1: "一线城市", 2: "二线城市", 3: "其他城市"}
 SURVEY_STATES = {"open": "进行中", "not_yet_open": "未开始", "closed": "已结束", "none": "未开展"}
@@ -149,14 +148,8 @@ def city_overview(session: Session, user, now: datetime, *, sample_rate: Fractio
     campaigns = session.exec(select(Campaign).where(Campaign.circle_id.in_(ids),
                                                     Campaign.kind.in_(satisfaction_kinds()))).all()
     current = _current_campaigns(list(campaigns), now)
-    questionnaires = {}
-    for campaign in current.values():
-        try:
-            questionnaires[campaign.id] = questionnaire_by_hash(session, campaign.questionnaire_hash)
-        except UnknownQuestionnaire:
-            continue
-    tallies = load_many(session, questionnaires,
-                        {cid: scored_questions(q) for cid, q in questionnaires.items()}, too_fast_fraction)
+    summaries = light_summaries(session, current.values(), sample_rate=sample_rate,
+                                too_fast_fraction=too_fast_fraction)
     evaluations = session.exec(select(Evaluation).where(Evaluation.circle_id.in_(ids))).all()
     latest = _latest_rounds(list(evaluations))
     issued_ids = [e.id for e in latest.values() if e.state == states.ISSUED]
@@ -169,13 +162,12 @@ def city_overview(session: Session, user, now: datetime, *, sample_rate: Fractio
     for circle in circles:
         row = CircleRow(circle.id, circle.name, circle.population, circle.city_tier)
         campaign = current.get(circle.id)
-        if campaign is not None and campaign.id in tallies:
-            summary = light_summary(circle, campaign, questionnaires[campaign.id], tallies[campaign.id],
-                                    sample_rate=sample_rate)
+        if campaign is not None and campaign.id in summaries:
+            summary = summaries[campaign.id]
             summary["campaign"].update(
                 circle_name=circle.name, opens_at=campaign.opens_at.isoformat(),
                 closes_at=campaign.closes_at.isoformat() if campaign.closes_at else None)
-            row.summary, row.questionnaire_title = summary, questionnaires[campaign.id].title
+            row.summary, row.questionnaire_title = summary, summary["campaign"]["title"]
             sample = summary["sample"]
             row.campaign_id, row.survey_state, row.closes_at = campaign.id, campaign.state(now), campaign.closes_at
             if campaign.closes_at is not None and row.survey_state == "open":

@@ -6,7 +6,7 @@ The format is described for survey people in docs/questionnaire-format.md.
 """
 from __future__ import annotations
 
-from .answers import validate_answers, visible_questions
+from .answers import iter_visible_questions, validate_answers, visible_questions
 from .catalogue import default_catalogue_path, load_catalogue, load_catalogue_text
 from .errors import ExpressionError, QuestionnaireError
 from .expressions import Expression, compile_expression
@@ -43,5 +43,6 @@ __all__ = [
     "load_questionnaire",
     "load_questionnaire_text",
     "validate_answers",
+    "iter_visible_questions",
     "visible_questions",
 ]

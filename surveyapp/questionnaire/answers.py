@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -44,15 +44,20 @@ def visible_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) 
     that are themselves shown: a hidden question's answer counts as unanswered, so hiding a
     question also hides whatever depends on it (as the browser does).
     """
+    return list(iter_visible_questions(questionnaire, answers))
+
+
+def iter_visible_questions(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Iterator[Question]:
+    """The questions shown, one at a time, reading each shown question's answer from ``answers``
+    only after yielding it: a caller that fills ``answers`` as it goes (a simulated respondent
+    answering in order) gets the questions its own answers make visible, in one pass."""
     seen: dict[str, Any] = {}
-    shown: list[Question] = []
     for question in questionnaire.questions:
         if question.relevant is not None and not question.relevant.test(seen):
             continue
-        shown.append(question)
+        yield question
         if not question.is_note and not _is_empty(answers.get(question.name)):
             seen[question.name] = answers[question.name]
-    return shown
 
 
 def validate_answers(

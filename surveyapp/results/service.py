@@ -13,7 +13,7 @@ from fractions import Fraction
 from flask import current_app
 
 from ..questionnaire.registry import questionnaire_by_hash
-from .summary import campaign_summary
+from .summary import campaign_summary, light_summaries
 
 
 def default_sample_rate() -> Fraction:
@@ -38,3 +38,10 @@ def summary_for(session, campaign, detail: bool = True, sample_rate=None) -> dic
         too_fast_fraction=Fraction(str(current_app.config["TOO_FAST_FRACTION"])),
         detail=detail,
     )
+
+
+def light_summaries_for(session, campaigns) -> dict[int, dict]:
+    """The contract part of many campaigns' summaries at once, with the app's settings (the
+    survey list: one row per campaign, a fixed number of queries)."""
+    return light_summaries(session, campaigns, sample_rate=default_sample_rate(),
+                           too_fast_fraction=Fraction(str(current_app.config["TOO_FAST_FRACTION"])))
