@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from surveyapp.charts import percent
+from surveyapp.models.response import CHANNEL_NAMES
 from surveyapp.results.figures import summary_figures
 
 from .conclusions import conclusions
@@ -38,9 +39,7 @@ SECTION_LABELS = {"about": "基本情况", "overall": "总体满意度", "busine
                   "service_detail": "服务细项满意度", "needs": "便利服务与居民需求"}
 TYPE_LABELS = {"select_one": "单选题", "select_multiple": "多选题", "likert5": "五级满意度题",
                "integer": "数字题（分钟）"}
-CHANNEL_LABELS = {"qr": "扫码在线填写", "paper": "纸质问卷（评价机构录入）", "web": "网页填写",
-                  "interview": "入户或街头面访（访员代填）", "wjx": "问卷星在线填写（导入）",
-                  "tencent": "腾讯问卷在线填写（导入）"}
+CHANNEL_LABELS = {code: names.report for code, names in CHANNEL_NAMES.items()}
 CI_METHOD_LABELS = {
     "wilson-fpc": "威尔逊得分区间，按有限总体校正后的有效样本量计算",
     "wilson-kish-fpc": "威尔逊得分区间，按基什有效样本量及有限总体校正计算",

@@ -5,6 +5,7 @@ from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from .web.expiry import refilled_page
 from .web.request import TooLarge, UnreadableInput, too_large_message
 
 MESSAGES = {
@@ -33,7 +34,8 @@ def render_error(code: int, detail: str | None = None):
 def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
-        return render_error(400, "页面已过期或来源不明，请返回上一页刷新后再试。")
+        # A staff form whose token ran out comes back with what was typed (web/expiry.py).
+        return refilled_page() or render_error(400, "页面已过期或来源不明，请返回上一页刷新后再试。")
 
     @app.errorhandler(UnreadableInput)
     def _unreadable(exc: UnreadableInput):

@@ -22,6 +22,9 @@ import re
 #: C0 controls except tab (\x09) and newline (\x0a), and DEL. CR is handled before this runs.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 SURROGATES = re.compile("[\ud800-\udfff]")
+#: Anything :func:`clean_text` would change or refuse: most text has none, and one search
+#: settles it (an import cleans every cell of a file).
+_TO_CLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f\r\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 MSG_SURROGATE = "提交的文字中含有无法识别的字符（不成对的代理码位），请检查后重新输入"
@@ -39,6 +42,8 @@ def clean_text(value: str, where: str = "") -> str:
     """``value`` with control characters removed and line ends made ``\\n``.
 
     Raises :class:`UnreadableText` (naming ``where``) for a lone surrogate."""
+    if not _TO_CLEAN.search(value):
+        return value
     if SURROGATES.search(value):
         raise UnreadableText(where)
     return _strip_controls(value)
@@ -72,4 +77,15 @@ def clean_data(value, where: str = "", text=clean_text):
 
 def needs_cleaning(value: str) -> bool:
     """True when :func:`clean_text` would change or refuse ``value`` (cheap check first)."""
-    return bool(CONTROL_CHARACTERS.search(value) or "\r" in value or SURROGATES.search(value))
+    return _TO_CLEAN.search(value) is not None
+
+
+def data_needs_cleaning(value) -> bool:
+    """True when :func:`clean_data` would change or refuse ``value`` (no copy is made)."""
+    if isinstance(value, str):
+        return _TO_CLEAN.search(value) is not None
+    if isinstance(value, dict):
+        return any(data_needs_cleaning(k) or data_needs_cleaning(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(data_needs_cleaning(v) for v in value)
+    return False

@@ -5,9 +5,11 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from sqlmodel import select
+
 from surveyapp.campaigns.operations import open_campaign
 from surveyapp.circles.operations import create_circle
-from surveyapp.models import CircleCreate, CommunityCreate
+from surveyapp.models import Circle, CircleCreate, CommunityCreate
 from surveyapp.models.timeutil import utcnow
 from surveyapp.questionnaire import load_questionnaire, validate_answers
 
@@ -16,7 +18,11 @@ APP_QUESTIONNAIRES = DATA / "app_questionnaires"
 PROJECT_QUESTIONNAIRES = Path(__file__).parent.parent / "questionnaires"
 
 
-def make_circle(db, name="测试生活圈", population=20000, communities=(("东社区", 12000), ("西社区", 8000))):
+def make_circle(db, name=None, population=20000, communities=(("东社区", 12000), ("西社区", 8000))):
+    """A circle; unnamed ones are 测试生活圈, then 测试生活圈 2, 3 … (a name is one circle's)."""
+    if name is None:
+        taken = set(db.exec(select(Circle.name)))
+        name = next(n for n in ("测试生活圈", *(f"测试生活圈 {i}" for i in range(2, 1000))) if n not in taken)
     return create_circle(db, CircleCreate(
         name=name, population=population,
         communities=[CommunityCreate(name=n, population=p) for n, p in communities],

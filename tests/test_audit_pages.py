@@ -152,7 +152,50 @@ def test_codes_are_shown_in_words(app, db, admin):
           target_type="evaluation", target_id=1, before={"state": "ready"}, after={"state": "draft"})
     entry(db, "account.update", datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc), summary="修改账户",
           target_type="user", target_id=9, before={"role": "officer"}, after={"role": "assessor"})
+    entry(db, "outlet.update", datetime(2026, 12, 1, 3, 0, tzinfo=timezone.utc), summary="修改网点",
+          target_type="outlet", target_id=5, before={"status": "open"}, after={"status": "closed"})
     page = admin.get("/staff/audit?date_from=2026-12-01&date_to=2026-12-01").get_data(as_text=True)
     assert '<tr><th>状态</th><td><span class="before">待签发</span> → <span class="after">草稿</span></td></tr>' in page
+    assert '<span class="before">在营</span> → <span class="after">已关闭</span>' in page
     assert '<span class="before">社区工作人员</span> → <span class="after">评价机构</span>' in page
     assert "<td>评价状态变更<br>" in page
+
+
+def test_times_in_before_and_after_are_shown_in_china_time(app, db, admin):
+    # As the product stores them: an aware time (+00:00), a time read back from SQLite
+    # without an offset (UTC all the same), and a calendar date, which is not a time.
+    entry(db, "campaign.close", datetime(2026, 11, 15, 11, 57, tzinfo=timezone.utc), summary="提前结束问卷调查 #4",
+          target_type="campaign", target_id=4,
+          before={"closes_at": datetime(2026, 11, 30, 15, 59, 59, tzinfo=timezone.utc), "opens_at": "2026-11-01T16:00:00",
+                  "status": "open"},
+          after={"closes_at": datetime(2026, 11, 15, 11, 56, 31, 91775, tzinfo=timezone.utc),
+                 "opens_at": "2026-11-02T16:00:00", "status": "2026-11-15"})
+    page = admin.get("/staff/audit?action=campaign.close").get_data(as_text=True)
+    assert ('<tr><th>截止时间</th><td><span class="before">2026-11-30 23:59:59</span> → '
+            '<span class="after">2026-11-15 19:56:31</span></td></tr>') in page
+    assert '<span class="before">2026-11-02 00:00:00</span> → <span class="after">2026-11-03 00:00:00</span>' in page
+    assert '<span class="after">2026-11-15</span>' in page
+    assert "+00:00" not in page and "T11:56" not in page
+    expected = ("截止时间：2026-11-30 23:59:59 → 2026-11-15 19:56:31；开始时间：2026-11-02 00:00:00 → 2026-11-03 00:00:00；"
+                "状态：开放 → 2026-11-15")
+    sheet = load_workbook(io.BytesIO(admin.get("/staff/audit/export.xlsx?action=campaign.close").data)).active
+    assert sheet.cell(row=2, column=10).value == expected
+    rows = list(csv.reader(io.StringIO(admin.get("/staff/audit/export.csv?action=campaign.close").data
+                                       .decode("utf-8-sig"))))
+    assert rows[1][9] == expected
+
+
+def test_circle_ids_in_before_and_after_are_shown_with_their_names(app, db, admin):
+    from .helpers import make_circle
+
+    east = make_circle(db, name="东湖生活圈", population=1000)
+    west = make_circle(db, name="西山生活圈", population=1000)
+    entry(db, "account.circles", datetime(2026, 12, 2, 2, 0, tzinfo=timezone.utc), summary="修改 wang 可查看的生活圈",
+          target_type="user", target_id=9, before={"circles": [east.id, west.id]}, after={"circles": [west.id, 999]})
+    page = admin.get("/staff/audit?action=account.circles").get_data(as_text=True)
+    assert (f'<span class="before">东湖生活圈（#{east.id}）、西山生活圈（#{west.id}）</span> → '
+            f'<span class="after">西山生活圈（#{west.id}）、已删除的生活圈（#999）</span>') in page
+    expected = (f"可查看的生活圈：东湖生活圈（#{east.id}）、西山生活圈（#{west.id}） → "
+                f"西山生活圈（#{west.id}）、已删除的生活圈（#999）")
+    sheet = load_workbook(io.BytesIO(admin.get("/staff/audit/export.xlsx?action=account.circles").data)).active
+    assert sheet.cell(row=2, column=10).value == expected

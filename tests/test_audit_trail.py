@@ -75,7 +75,8 @@ def _platform_upload(db, ids):
     header, rows = build_export(questionnaire, ["东社区", "西社区", "不住在以上社区"],
                                 [(a, 200) for a in answers], by="text")
     path = write(uploads.folder(current_app.instance_path) / "world.csv", header, rows)
-    token = uploads.store(current_app.instance_path, campaign.id, ".csv", path.read_bytes())
+    token = uploads.store(current_app.instance_path, campaign.id, "world.csv", ".csv", path.read_bytes())
+    path.unlink()
     return f"/staff/campaigns/{campaign.id}/platform-import/mapping", {"upload": token}
 
 

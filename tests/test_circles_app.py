@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date
 
 import pytest
@@ -125,6 +126,36 @@ def test_an_assessor_cannot_edit_another_firms_circle(web, session):
     client, _ = signed_in(web, session)
     assert client.get(f"/staff/circles/{circle.id}/edit").status_code == 404
     assert client.post(f"/staff/circles/{circle.id}/edit", data={"name": "x", "population": "1"}).status_code == 404
+
+
+def test_a_name_is_one_circles_even_one_the_assessor_cannot_see(web, session):
+    """Two 东湖生活圈 in one installation could not be told apart on the overview or in the
+    bureau's 汇总表: a name another firm's circle has is refused too, without saying whose."""
+    make_circle(session, name="东湖生活圈")  # another firm's
+    client, user = signed_in(web, session)
+    typed = {"name": "东湖生活圈", "population": "9000", "city_tier": "3",
+             "communities-0-name": "东湖社区", "communities-0-population": "9000"}
+    response = client.post("/staff/circles/new", data=typed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'<div class="field has-error">\s*<label for="name">.*?value="东湖生活圈".*?'
+                     r'已有同名的生活圈（可能是其他机构登记的）', html, re.S)
+    assert "已用红色标出" in html
+    assert count(session, Circle) == 1
+    # Renaming one's own circle to that name is refused as well; keeping one's own name is not.
+    mine = make_circle(session, name="西岭生活圈", population=9000, communities=(("东湖社区", 9000),))
+    grant_circle(session, user, mine)
+    assert client.post(f"/staff/circles/{mine.id}/edit", data=typed).status_code == 422
+    assert client.post(f"/staff/circles/{mine.id}/edit", data={**typed, "name": "西岭生活圈"}).status_code == 302
+    session.expire_all()
+    assert [c.name for c in session.exec(select(Circle).order_by(Circle.id))] == ["东湖生活圈", "西岭生活圈"]
+    # The city list and the command line say the same.
+    listed = upload(client, xlsx([["东湖生活圈", 9000, 3, None, None, None, None, None, None, None, None]]))
+    assert listed.status_code == 422 and re.search(r"<tr><td>2</td><td>A</td>.*?已有同名的生活圈", listed.get_data(
+        as_text=True), re.S)
+    result = web.test_cli_runner().invoke(args=["circle", "create", "--name", "东湖生活圈", "--population", "100"])
+    assert result.exit_code != 0 and "已有同名的生活圈" in result.output
+    assert count(session, Circle) == 2
 
 
 def test_editing_the_population_leaves_an_issued_round_as_issued(web, session):

@@ -206,3 +206,15 @@ def test_cli_writes_the_same_template_and_imports_it(runner, db, campaign, tmp_p
     assert _count(db, campaign) == 1
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "responses.import")).one()
     assert entry.actor.startswith("命令行") and entry.after["imported"] == 1
+
+
+def test_the_file_is_read_once_and_only_its_cells_wait_for_the_confirmation(app, assessor, db, campaign):
+    from pathlib import Path
+
+    page = _upload(assessor, campaign, _filled(assessor, campaign, [good(serial="P1"), good(serial="P2")]))
+    page = page.get_data(as_text=True)
+    folders = list((Path(app.instance_path) / "paper-uploads").iterdir())
+    assert [[p.name for p in folder.iterdir()] for folder in folders] == [["cells.json"]]
+    assert _confirm(assessor, campaign, page).status_code == 302
+    assert _count(db, campaign) == 2
+    assert not folders[0].exists()

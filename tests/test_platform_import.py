@@ -3,7 +3,11 @@ column, the platform's channel, the too-fast rule from 所用时间, nothing of 
 and the summary of an imported campaign equal to that of the same answers given on our form."""
 from __future__ import annotations
 
+import io
 import json
+import os
+import time
+from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
@@ -185,7 +189,6 @@ def test_nothing_stored_when_a_time_is_unreadable(app, db, campaign, tmp_path):
 
 
 def test_browser_upload_confirm_and_save_the_mapping(make_app, db, tmp_path):
-    import io
     import re
 
     from surveyapp.migrations import upgrade_database
@@ -214,12 +217,19 @@ def test_browser_upload_confirm_and_save_the_mapping(make_app, db, tmp_path):
     token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
     # the unmatched 还行 is shown unmatched; importing as proposed fails with row and column
     field = re.search(r'name="(val-service_overall-\d+)" aria-label="[^"]*：还行"', page).group(1)
+    # what is kept between the steps is the cells read once at the upload, not the file
+    kept = Path(app.instance_path) / "platform-imports"
+    assert [p.name for p in kept.iterdir()] == [f"{campaign_id}-{token}.json"]
     before = db.exec(select(func.count()).select_from(Response)).one()
     page = client.post(mapping_url, data={"upload": token, "save": "y"}).get_data(as_text=True)
     assert "一份也没有导入" in page and "问卷星.xlsx 第 3 行" in page and "“还行”" in page
     assert db.exec(select(func.count()).select_from(Response)).one() == before
+    # the mapping the assessor confirmed is kept although the rows were refused
+    db.expire_all()
+    assert db.exec(select(ImportMapping)).one().mapping["values"]["service_overall"]["还行"] == ""
     response = client.post(mapping_url, data={"upload": token, "save": "y", field: "3"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/campaigns/{campaign_id}")
+    assert list(kept.iterdir()) == []  # imported: nothing of the upload is left
     db.expire_all()
     imported = db.exec(select(Response).where(Response.channel == "wjx")).all()
     assert len(imported) == 2 and imported[1].answers["service_overall"] == "3"
@@ -227,10 +237,49 @@ def test_browser_upload_confirm_and_save_the_mapping(make_app, db, tmp_path):
     assert saved.mapping["values"]["service_overall"]["还行"] == "3"
     actions = db.exec(select(AuditEntry.action).where(AuditEntry.action.in_(
         ["responses.import_platform", "import_mapping.save"]))).all()
-    assert sorted(actions) == ["import_mapping.save", "responses.import_platform"]
+    assert sorted(actions) == ["import_mapping.save", "import_mapping.save", "responses.import_platform"]
     # the next file of the same survey: the saved correction is already chosen
     response = client.post(f"/staff/campaigns/{campaign_id}/platform-import",
                            data={"file": (io.BytesIO(data), "第二批.xlsx")}, content_type="multipart/form-data")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     chosen = re.search(r'aria-label="[^"]*：还行">(.*?)</select>', page, re.S).group(1)
     assert '<option value="3" selected>一般</option>' in chosen
+
+
+def _signed_in_assessor(make_app, db):
+    from surveyapp.migrations import upgrade_database
+
+    from .conftest import get_engine_of
+    from .world import build_world, signed_in
+
+    app = make_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    upgrade_database(get_engine_of(app))
+    world = build_world(app, db)
+    return app, signed_in(app, world, "assessor"), world.own.ids["campaign_id"]
+
+
+def test_an_unreadable_upload_is_refused_on_the_upload_page_and_not_kept(make_app, db):
+    app, client, campaign_id = _signed_in_assessor(make_app, db)
+    response = client.post(f"/staff/campaigns/{campaign_id}/platform-import",
+                           data={"file": (io.BytesIO(b"PK\x03\x04 not a workbook"), "导出.xlsx")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "文件无法读取" in page and "导出.xlsx：无法读取这个 Excel 文件" in page
+    assert list((Path(app.instance_path) / "platform-imports").iterdir()) == []
+
+
+def test_uploads_never_imported_are_removed_a_day_later_when_the_next_arrives(make_app, db, tmp_path):
+    app, client, campaign_id = _signed_in_assessor(make_app, db)
+    kept = Path(app.instance_path) / "platform-imports"
+    kept.mkdir(parents=True, exist_ok=True)
+    stale, recent = kept / f"{campaign_id}-{'a' * 24}.json", kept / f"{campaign_id}-{'b' * 24}.json"
+    for path, hours in ((stale, 25), (recent, 23)):
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (time.time() - hours * 3600,) * 2)
+    header, rows = build_export(RESIDENT, CHOICES, [(SATISFIED, 150)])
+    data = write(tmp_path / "w.csv", header, rows).read_bytes()
+    response = client.post(f"/staff/campaigns/{campaign_id}/platform-import",
+                           data={"file": (io.BytesIO(data), "w.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    names = sorted(p.name for p in kept.iterdir())
+    assert stale.name not in names and recent.name in names and len(names) == 2

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..models import User
+from ..web.expiry import refills_when_expired
 from . import operations, queries
 from .forms import AccountForm, CirclesForm, NewAccountForm, OneTimePasswordForm, StateForm
 
@@ -36,6 +37,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@refills_when_expired
 def new():
     db = get_session()
     form = NewAccountForm()
@@ -103,6 +105,7 @@ def _apply(user: User, name: str, form, change, done: str):
 
 
 @bp.route("/<int:user_id>/edit", methods=["POST"])
+@refills_when_expired
 def edit(user_id: int):
     user = _user_or_404(user_id)
     form = AccountForm()
@@ -112,6 +115,7 @@ def edit(user_id: int):
 
 
 @bp.route("/<int:user_id>/circles", methods=["POST"])
+@refills_when_expired
 def circles(user_id: int):
     user = _user_or_404(user_id)
     form = CirclesForm()
@@ -120,6 +124,7 @@ def circles(user_id: int):
 
 
 @bp.route("/<int:user_id>/password", methods=["POST"])
+@refills_when_expired
 def password(user_id: int):
     user = _user_or_404(user_id)
     form = OneTimePasswordForm()

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from ..db import session_scope
 from ..timezones import local
 from .export import audit_csv, audit_xlsx
-from .queries import Filters, action_label, entries_for_export, entries_page, target_label
+from .queries import Filters, action_label, circle_names, entries_for_export, entries_page, target_label
 
 audit_cli = AppGroup("audit", help="The audit log of staff writes (read only).")
 
@@ -71,6 +71,7 @@ def export_command(actor, action, circle, since, until, out):
     with session_scope() as session:
         entries = entries_for_export(session, filters, current_app.config["TIMEZONE"])
         when = lambda entry: local(entry.at, "%Y-%m-%d %H:%M:%S")  # noqa: E731
-        data = audit_xlsx(entries, when) if out.suffix.lower() == ".xlsx" else audit_csv(entries, when)
+        names = circle_names(session, entries)
+        data = audit_xlsx(entries, when, names) if out.suffix.lower() == ".xlsx" else audit_csv(entries, when, names)
     out.write_bytes(data)
     click.echo(f"已导出 {len(entries)} 条操作记录到 {out}")

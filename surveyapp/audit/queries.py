@@ -6,14 +6,16 @@ and the pages that show it offer no edit.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import AuditEntry
+from ..models import AuditEntry, Circle
+from ..timezones import local
 
 PAGE_SIZE = 50
 #: Most rows one export holds (the filter narrows a larger log).
@@ -42,8 +44,8 @@ ACTION_LABELS = {
     "suggestion.triage": "处理居民建议", "demand.decline": "不采纳需求", "demand.withdraw_decline": "撤销不采纳",
 }
 TARGET_LABELS = {"user": "账户", "circle": "生活圈", "campaign": "问卷调查", "response": "问卷", "evaluation": "评价",
-                 "report": "报告", "setting": "机构设置", "outlet": "网点", "project": "项目", "community_point": "社区代表点",
-                 "suggestion": "建议", "demand": "需求"}
+                 "report": "报告", "setting": "机构设置", "outlet": "网点", "project": "项目",
+                 "community_point": "社区代表点", "suggestion": "建议", "demand": "需求", "circle_list": "生活圈清单"}
 
 
 #: Before/after keys as a person reads them (a key not listed shows as it is stored).
@@ -57,6 +59,8 @@ FIELD_LABELS = {
     "status": "状态", "campaign_id": "问卷调查", "report_number": "报告编号", "kind": "种类",
     "facts": "事实", "self_points": "自评分", "not_applicable": "不适用", "present": "有", "outlets": "网点数",
     "title": "标题", "assessor_firm": "评价机构名称", "latitude": "纬度", "longitude": "经度", "label": "名称",
+    "age_structure": "年龄结构", "address": "地址", "notes": "备注", "questionnaire": "问卷",
+    "questionnaire_version": "问卷版本",
 }
 
 
@@ -71,13 +75,34 @@ def action_label(action: str) -> str:
 def target_label(entry: AuditEntry) -> str:
     if not entry.target_type:
         return ""
-    return f"{TARGET_LABELS.get(entry.target_type, entry.target_type)} #{entry.target_id}".strip()
+    label = TARGET_LABELS.get(entry.target_type, entry.target_type)
+    return f"{label} #{entry.target_id}" if entry.target_id else label
+
+
+#: A time as ``audit.operations.plain`` stores it (``datetime.isoformat()``, in UTC); a
+#: calendar date alone (``2026-11-30``) is not a time and is shown as it is.
+STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?")
+#: How a time in before/after is shown: as the log's own time column shows its times.
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def local_time(stamp: str) -> str:
+    """A stored time in the circles' local time (China time), as the log shows its own times.
+
+    A stamp without an offset is UTC (SQLite hands stored times back without one)."""
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return local(moment, TIME_FORMAT)
 
 
 def readable(value) -> str:
-    """A before/after value as a person reads it: lists joined, booleans 是/否, empty as —."""
+    """A before/after value as a person reads it: lists joined, booleans 是/否, empty as —,
+    times in China time."""
     if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if isinstance(value, str) and STORED_TIME.fullmatch(value):
+        return local_time(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (list, tuple)):
@@ -89,10 +114,42 @@ def readable(value) -> str:
     return str(value)
 
 
-def _value(key: str, value) -> str:
-    """A stored code in words where the code has a label (a round's state, a role)."""
+#: Keys whose value is a list of circle ids (an account's circles, the circles an import created).
+CIRCLE_LIST_KEYS = ("circles",)
+
+
+def circle_names(session: Session, entries) -> dict[int, str]:
+    """Names of the circles the entries' before/after name by id, in one query: the log shows
+    "幸福里生活圈（#3）" where the entry stores 3 (ids stay in the entry, as machines read it)."""
+    ids = {item for entry in entries for side in (entry.before or {}, entry.after or {})
+           for key in CIRCLE_LIST_KEYS if isinstance(side.get(key), list)
+           for item in side[key] if isinstance(item, int)}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Circle.id, Circle.name).where(Circle.id.in_(ids))).all())
+
+
+def _status_labels(target_type: str | None) -> dict[str, str]:
+    """The words for a ``status`` code, which means different things on different objects."""
+    from ..models.community import PROJECT_STATUS_LABELS
+
+    return {"campaign": {"open": "开放", "closed": "已结束"},
+            "outlet": {"open": "在营", "closed": "已关闭", "merged": "已合并"},
+            "project": PROJECT_STATUS_LABELS}.get(target_type or "", {})
+
+
+def _value(key: str, value, names: dict[int, str] | None = None, target_type: str | None = None) -> str:
+    """A stored code in words where the code has a label (a round's state, a role, a circle,
+    a survey's, an outlet's or a project's status)."""
     from ..models.user import ROLE_LABELS
     from ..evaluation import states
+
+    if key == "status" and isinstance(value, str) and value in _status_labels(target_type):
+        return _status_labels(target_type)[value]
+
+    if key in CIRCLE_LIST_KEYS and isinstance(value, list) and value and names is not None:
+        return "、".join(f"{names.get(item, '已删除的生活圈')}（#{item}）" if isinstance(item, int) else readable(item)
+                        for item in value)
 
     if key == "state" and isinstance(value, str) and value in states.STATES:
         return states.label(value)
@@ -101,18 +158,20 @@ def _value(key: str, value) -> str:
     return readable(value)
 
 
-def changes(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """(field, before, after) for every key of the entry, in the order first seen."""
+def changes(entry: AuditEntry, names: dict[int, str] | None = None) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every key of the entry, in the order first seen; ``names``
+    (:func:`circle_names`) turns circle ids into names."""
     before, after = entry.before or {}, entry.after or {}
     keys = list(dict.fromkeys([*before, *after]))
-    return [(field_label(key), _value(key, before.get(key)) if entry.before is not None else "",
-             _value(key, after.get(key)) if entry.after is not None else "") for key in keys]
+    kind = entry.target_type
+    return [(field_label(key), _value(key, before.get(key), names, kind) if entry.before is not None else "",
+             _value(key, after.get(key), names, kind) if entry.after is not None else "") for key in keys]
 
 
-def changes_text(entry: AuditEntry) -> str:
+def changes_text(entry: AuditEntry, names: dict[int, str] | None = None) -> str:
     """The changes on one line (the export): ``字段：前 → 后``."""
     parts = []
-    for key, old, new in changes(entry):
+    for key, old, new in changes(entry, names):
         parts.append(f"{key}：{old} → {new}" if old and entry.before is not None else f"{key}：{new}")
     return "；".join(parts)
 

@@ -12,7 +12,7 @@ from ..downloads import file_response
 from ..timezones import local, local_today
 from .export import audit_csv, audit_xlsx
 from .forms import AuditFilterForm
-from .queries import (EXPORT_LIMIT, PAGE_SIZE, Filters, action_label, changes, entries_for_export, entries_page,
+from .queries import (EXPORT_LIMIT, PAGE_SIZE, Filters, action_label, changes, circle_names, entries_for_export, entries_page,
                       known_actions, target_label)
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
@@ -49,8 +49,9 @@ def index():
     if filters is not None:
         entries, total = entries_page(get_session(), filters, current_app.config["TIMEZONE"], page)
     pages = max(1, -(-total // PAGE_SIZE))
+    names = circle_names(get_session(), entries)
     return render_template("audit/index.html", form=form, entries=entries, total=total, page=page, pages=pages,
-                           changes=changes, action_label=action_label, target_label=target_label,
+                           changes=lambda entry: changes(entry, names), action_label=action_label, target_label=target_label,
                            query_args=_query_args, export_limit=EXPORT_LIMIT), 422 if filters is None else 200
 
 
@@ -59,12 +60,13 @@ def _export(kind: str):
     if filters is None:
         return index()
     entries = entries_for_export(get_session(), filters, current_app.config["TIMEZONE"])
+    names = circle_names(get_session(), entries)
     when = lambda entry: local(entry.at, "%Y-%m-%d %H:%M:%S")  # noqa: E731
     name = f"操作记录-{local_today().isoformat()}"
     if kind == "xlsx":
-        return file_response(audit_xlsx(entries, when),
+        return file_response(audit_xlsx(entries, when, names),
                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx")
-    return file_response(audit_csv(entries, when), "text/csv; charset=utf-8", f"{name}.csv")
+    return file_response(audit_csv(entries, when, names), "text/csv; charset=utf-8", f"{name}.csv")
 
 
 @bp.route("/export.xlsx")

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from ..audit.operations import record
 from ..db import get_session
 from ..extensions import limiter
+from ..web.expiry import refills_when_expired
 from . import throttle
 from .access import home_endpoint
 from .forms import LoginForm, OwnPasswordForm
@@ -78,6 +79,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@refills_when_expired
 def change_password():
     """Every staff member changes their own password (the current one is asked for)."""
     form = OwnPasswordForm()

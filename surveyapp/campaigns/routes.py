@@ -25,6 +25,7 @@ from ..questionnaire.kinds import survey_kind
 from ..questionnaire.registry import current_questionnaire
 from ..results.service import light_summaries_for
 from ..timezones import local_date, local_today
+from ..web.expiry import refills_when_expired
 from .batch import MAX_BATCH, posters_pdf
 from .batch import qr_zip as make_qr_zip
 from .forms import CloseForm, DeviceRuleForm, OpenSurveyForm, ReopenForm, ScheduleForm
@@ -98,6 +99,7 @@ def questionnaire_choices() -> list[tuple[str, str]]:
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
+@refills_when_expired
 def new():
     """Open a resident or merchant survey for the circles ticked (all of them, or none)."""
     db = get_session()
@@ -197,6 +199,7 @@ def _schedule_page(campaign, status: int = 200, **forms):
 
 
 @bp.route("/campaigns/<int:campaign_id>/schedule", methods=["GET", "POST"])
+@refills_when_expired
 def schedule(campaign_id: int):
     """Set, extend or shorten the dates (the form), with closing early and reopening beside it."""
     campaign = campaign_or_404(campaign_id)
@@ -231,6 +234,7 @@ def close(campaign_id: int):
 
 
 @bp.route("/campaigns/<int:campaign_id>/reopen", methods=["POST"])
+@refills_when_expired
 def reopen(campaign_id: int):
     campaign = campaign_or_404(campaign_id)
     form = ReopenForm()

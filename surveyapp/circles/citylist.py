@@ -126,8 +126,8 @@ def check_city_list(path: Path, age_bands: list[tuple[str, str]], taken_names: s
                     limits: Limits = Limits(), file_name: str | None = None) -> CityList:
     """Read and check a filled template; raises :class:`ImportFailed` listing every problem.
 
-    ``taken_names``: names of circles already registered (a second import of the same list is
-    refused, not duplicated). ``file_name``: the name shown in problems (an upload's own name)."""
+    ``taken_names``: names of all circles already registered, whoever may see them (a second
+    import of the same list is refused, not duplicated; a name is one circle's). ``file_name``: the name shown in problems (an upload's own name)."""
     shown = file_name or Path(path).name
     try:
         sheet = read_sheet(Path(path), limits)
@@ -182,7 +182,7 @@ def check_city_list(path: Path, age_bands: list[tuple[str, str]], taken_names: s
         elif name in first_row_of:
             problem("name", f"与第 {first_row_of[name]} 行重名")
         elif name in taken_names:
-            problem("name", "已有同名的生活圈（重复导入？），请改名或删除这一行")
+            problem("name", "已有同名的生活圈（重复导入？也可能是其他机构登记的），请改名或删除这一行")
         if name and name not in first_row_of:
             first_row_of[name] = number
         population = _integer(values.get("population", ""))

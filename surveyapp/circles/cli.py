@@ -145,7 +145,7 @@ def import_command(file, grant_username, dry_run, as_json):
             grant_to = session.exec(select(User).where(User.username == grant_username)).first()
             if grant_to is None:
                 raise click.ClickException(f"没有用户 {grant_username}")
-        taken = {c.name for c in session.exec(select(Circle))}
+        taken = queries.circle_names(session)
         try:
             checked = citylist.check_city_list(file, queries.age_bands(), taken,
                                                Limits.from_config(current_app.config))

@@ -24,6 +24,20 @@ class CircleFieldError(ValueError):
         self.field = field
 
 
+#: A circle's name is unique across the installation, whoever registered it: the city overview,
+#: the bureau's 汇总表 and the reports name circles, and two "东湖生活圈" there cannot be told
+#: apart. The message does not say whose circle it is; that one exists is all it tells.
+NAME_TAKEN = "已有同名的生活圈（可能是其他机构登记的），请换一个名称，例如加上区县或街道名"
+
+
+def _check_name_free(session: Session, name: str, circle_id: int | None = None) -> None:
+    query = select(Circle.id).where(Circle.name == name)
+    if circle_id is not None:
+        query = query.where(Circle.id != circle_id)
+    if session.exec(query).first() is not None:
+        raise CircleFieldError("name", NAME_TAKEN)
+
+
 def _check_unique_communities(data: CircleCreate) -> None:
     names = [c.name for c in data.communities]
     if len(set(names)) != len(names):
@@ -39,6 +53,7 @@ def _state(circle: Circle, communities) -> dict:
 def add_circle(session: Session, data: CircleCreate, *, grant_to=None) -> Circle:
     """Add a circle with its communities to ``session`` (audited), without committing; the
     staff member ``grant_to`` (an assessor creating it) may see it from now on."""
+    _check_name_free(session, data.name)
     _check_unique_communities(data)
     circle = Circle(name=data.name, population=data.population, city_tier=data.city_tier,
                     age_structure=data.age_structure, address=data.address, notes=data.notes)
@@ -79,6 +94,7 @@ def update_circle(session: Session, circle: Circle, data: CircleCreate,
     are matched by name. An existing community left out is removed, unless it still has
     representative points (the coverage is measured from them): that is refused.
     """
+    _check_name_free(session, data.name, circle.id)
     _check_unique_communities(data)
     existing = list(session.exec(select(Community).where(Community.circle_id == circle.id).order_by(Community.id)))
     before = _state(circle, existing)

@@ -58,9 +58,11 @@ def issued_report_numbers(session: Session, circle_id: int) -> list[str]:
     return list(session.exec(query))
 
 
-def circle_names(session: Session, user) -> set[str]:
-    """Names of the circles ``user`` may see: an import refuses them (a list imported twice)."""
-    return {c.name for c in visible_circles(session, user)}
+def circle_names(session: Session) -> set[str]:
+    """Names of all registered circles, seen by the importing user or not: an import refuses
+    them (a list imported twice, or a name another firm's circle has; see
+    ``operations.NAME_TAKEN``)."""
+    return set(session.exec(select(Circle.name)))
 
 
 def age_bands() -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from ..db import get_session
 from ..downloads import file_response
 from ..models import CircleCreate, CommunityCreate
 from ..responses.importer import SUPPORTED_SUFFIXES, ImportFailed, Limits, Problem
+from ..web.expiry import refills_when_expired
 from ..web.request import accepts_upload
 from . import citylist, queries, staging
 from .forms import SPARE_COMMUNITY_ROWS, CityListForm, ConfirmImportForm, circle_form, whole_number
@@ -45,6 +46,7 @@ def _pad_communities(form) -> None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@refills_when_expired
 def new():
     db = get_session()
     form = circle_form(queries.age_bands())
@@ -52,7 +54,7 @@ def new():
         try:
             circle = create_circle(db, data, grant_to=current_user._get_current_object())
         except CircleFieldError as exc:
-            form.communities.errors.append(str(exc))
+            form[exc.field].errors.append(str(exc))
         else:
             gap = population_gap(data)
             flash(f"已登记生活圈 {circle.name}。" + (f"注意：各社区人口之和与服务人口相差 {gap}。" if gap else ""), "info")
@@ -62,6 +64,7 @@ def new():
 
 
 @bp.route("/<int:circle_id>/edit", methods=["GET", "POST"])
+@refills_when_expired
 def edit(circle_id: int):
     db = get_session()
     circle = circle_or_404(circle_id)
@@ -83,7 +86,7 @@ def edit(circle_id: int):
             update_circle(db, circle, data, community_ids=ids)
         except CircleFieldError as exc:
             db.rollback()
-            form.communities.errors.append(str(exc))
+            form[exc.field].errors.append(str(exc))
         else:
             flash(f"已保存生活圈 {circle.name}。", "info")
             return redirect(url_for("evaluation.circle", circle_id=circle.id))
@@ -99,7 +102,7 @@ def template():
 
 
 def _check(path: Path, shown_name: str) -> citylist.CityList:
-    return citylist.check_city_list(path, queries.age_bands(), queries.circle_names(get_session(), current_user),
+    return citylist.check_city_list(path, queries.age_bands(), queries.circle_names(get_session()),
                                     Limits.from_config(current_app.config), file_name=shown_name)
 
 

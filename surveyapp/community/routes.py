@@ -18,6 +18,7 @@ from ..downloads import file_response
 from reports.walk_coverage import coverage_context
 from ..models import Circle
 from ..timezones import local_today
+from ..web.expiry import refills_when_expired
 from . import export, queries
 from .forms import DeclineForm, NoteForm, ProjectForm, TriageForm, choices, parse_date
 from .needs import current_rule, needs_suggestion
@@ -177,6 +178,7 @@ def projects(circle_id: int):
 
 
 @bp.route("/circles/<int:circle_id>/projects/new", methods=["GET", "POST"])
+@refills_when_expired
 def new_project(circle_id: int):
     circle = circle_or_404(circle_id)
     db = get_session()
@@ -205,6 +207,7 @@ def new_project(circle_id: int):
 
 
 @bp.route("/circles/<int:circle_id>/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@refills_when_expired
 def edit_project(circle_id: int, project_id: int):
     circle = circle_or_404(circle_id)
     project = _project_or_404(circle, project_id)

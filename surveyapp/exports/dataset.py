@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..models.response import CHANNEL_NAMES
 from ..questionnaire.answers import visible_questions
 
 DONT_KNOW = -1
@@ -37,8 +38,7 @@ OPEN_TEXT_MARK = "【开放题原文，仅限评价机构】"
 #: file has several value-label sets (it names them after the variable); SPSS allows 64.
 MAX_NAME = 30
 #: Channels a response may come from, in the order of their codes.
-CHANNELS = {"qr": "扫码填写", "paper": "纸质问卷录入", "interview": "访员面访", "wjx": "问卷星导入",
-            "tencent": "腾讯问卷导入"}
+CHANNELS = {code: names.full for code, names in CHANNEL_NAMES.items()}
 #: Exclusion codes: 0 counts; the reasons in the dashboard's order.
 EXCLUSIONS = {"incomplete": "未答完必答题", "outside": "不住在本生活圈", "duplicate": "重复提交",
               "too_fast": "答题时间过短", "straightlining": "所有细项同一答案（已确认）", "manual": "评价机构剔除"}

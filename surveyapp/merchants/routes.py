@@ -16,6 +16,7 @@ from ..downloads import file_response
 from ..geo import GeoPointError
 from ..locations import queries as locations
 from ..locations.routes import parse_location
+from ..web.expiry import refills_when_expired
 
 bp = Blueprint("merchants", __name__, url_prefix="/staff/circles/<int:circle_id>/outlets")
 
@@ -50,6 +51,7 @@ def index(circle_id: int):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@refills_when_expired
 def new(circle_id: int):
     circle = _circle_or_404(circle_id)
     labels = queries.labels()

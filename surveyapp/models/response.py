@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
@@ -26,6 +26,35 @@ class Channel(str, enum.Enum):
     #: Answered online on 问卷星 / 腾讯问卷 and brought in from the platform's export.
     wjx = "wjx"
     tencent = "tencent"
+
+
+class ChannelName(NamedTuple):
+    full: str
+    #: For a table column.
+    short: str
+    #: In a report's method chapter, where how the answers were collected must be plain.
+    report: str
+
+
+#: What each channel is called: the one list pages, the ``channel`` filter, data exports and
+#: reports read. The order is the exports' channel codes 1…5.
+CHANNEL_NAMES = {
+    Channel.qr.value: ChannelName("居民扫码填写", "扫码", "扫码在线填写"),
+    Channel.paper.value: ChannelName("纸质问卷录入", "纸质", "纸质问卷（评价机构录入）"),
+    Channel.interview.value: ChannelName("访员面访代填", "面访", "入户或街头面访（访员代填）"),
+    Channel.wjx.value: ChannelName("问卷星导入", "问卷星", "问卷星在线填写（导入）"),
+    Channel.tencent.value: ChannelName("腾讯问卷导入", "腾讯问卷", "腾讯问卷在线填写（导入）"),
+}
+#: Channels of answers brought in from another tool (shown only when a campaign has some).
+IMPORTED_CHANNELS = (Channel.wjx.value, Channel.tencent.value)
+
+
+def channel_name(code: str, short: bool = False) -> str:
+    """The channel's name on a page (the code itself for one this list does not know)."""
+    names = CHANNEL_NAMES.get(code)
+    if names is None:
+        return code
+    return names.short if short else names.full
 
 
 #: Channels the too-fast rule applies to (the respondent filled the form alone, timed).

@@ -37,13 +37,14 @@ def import_platform_command(campaign_id, file, platform, mapping_file, saved, sa
             mapping = saved_mapping(session, campaign.id)
             if mapping is None:
                 raise click.ClickException(f"问卷调查 {campaign_id} 还没有保存过对应关系")
-        else:
-            try:
-                sheet = read_sheet(file, limits)
-            except ImportFailed as failed:
-                for problem in failed.problems:
-                    click.echo(str(problem), err=True)
-                raise click.exceptions.Exit(1) from None
+        try:
+            sheet = read_sheet(file, limits)  # once, for the proposal or the import
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                click.echo(str(problem), err=True)
+            click.echo(summary(failed.problems), err=True)
+            raise click.exceptions.Exit(1) from None
+        if mapping_file is None and not saved:
             proposal = propose(questionnaire, sheet.header, [cells for _, cells in sheet.rows],
                                community_choices(session, campaign.circle_id), platform)
             click.echo(json.dumps(proposal.as_json(), ensure_ascii=False, indent=1))
@@ -52,10 +53,10 @@ def import_platform_command(campaign_id, file, platform, mapping_file, saved, sa
             return
         if platform:
             mapping.platform = platform
+        if save:
+            save_mapping(session, campaign, mapping, None)  # kept even if rows are refused
         try:
-            if save:
-                save_mapping(session, campaign, mapping, None)
-            result = import_platform_file(session, campaign, questionnaire, file, mapping, limits, file.name)
+            result = import_platform_file(session, campaign, questionnaire, sheet, mapping, limits, file.name)
         except ImportFailed as failed:
             for problem in failed.problems:
                 click.echo(str(problem), err=True)

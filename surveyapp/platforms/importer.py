@@ -1,6 +1,7 @@
 """A 问卷星 / 腾讯问卷 export, read with a confirmed mapping, checked and stored all or nothing.
 
-The file is read by the paper import's reader (the same caps, text rule, formula refusal), each
+The file is read by the paper import's reader (the same caps, text rule, formula refusal), or
+its cells are those kept from the upload (read once, see uploads.py); each
 row becomes answers through the mapping, and the answers are checked by ``validate_answers``
 and stored by ``record_many``: the one write path. Submission time and duration are kept (the
 too-fast rule applies to the platform's channel); IP addresses, 来源详情 and the like are
@@ -19,8 +20,8 @@ from reports.rendering import CHINA_TZ
 from ..circles.queries import community_choices
 from ..models import Campaign
 from ..questionnaire import validate_answers
-from ..responses.importer import (SERIAL_MAX_LENGTH, ImportFailed, ImportResult, Limits, Problem, column_letters,
-                                  read_sheet)
+from ..responses.importer import (SERIAL_MAX_LENGTH, ImportFailed, ImportResult, Limits, Problem, Sheet,
+                                  column_letters, read_sheet)
 from ..responses.operations import NewResponse, record_many
 from .layout import EMPTY_CELLS, MULTI_SEPARATORS, Mapping, classify, strip_fill
 
@@ -63,17 +64,20 @@ def _cell(cells: list[str], index: int) -> str:
     return cells[index].strip() if index < len(cells) else ""
 
 
-def check_export(session: Session, campaign: Campaign, questionnaire, path: Path, mapping: Mapping,
-                 limits: Limits = Limits(), now: datetime | None = None):
-    """(responses to store, empty rows skipped, every problem) for the export at ``path``."""
-    path = Path(path)
-    try:
-        sheet = read_sheet(path, limits)
-    except ImportFailed as failed:
-        return [], 0, failed.problems
+def check_export(session: Session, campaign: Campaign, questionnaire, source: Path | Sheet, mapping: Mapping,
+                 limits: Limits = Limits(), now: datetime | None = None, file_name: str | None = None):
+    """(responses to store, empty rows skipped, every problem) for the export ``source``: a
+    file's path, or the cells already read from it (``file_name`` names it in problems)."""
+    if isinstance(source, Sheet):
+        sheet, name = source, file_name or "导出文件"
+    else:
+        name = file_name or Path(source).name
+        try:
+            sheet = read_sheet(Path(source), limits)
+        except ImportFailed as failed:
+            return [], 0, failed.problems
     columns = classify(sheet.header)
     by_header = {c.header: c for c in columns}
-    name = path.name
     problems: list[Problem] = []
     for header, question in [*mapping.columns.items(), *((h, qc[0]) for h, qc in mapping.options.items())]:
         if question and header not in by_header:
@@ -179,10 +183,12 @@ def check_export(session: Session, campaign: Campaign, questionnaire, path: Path
     return items, skipped, problems
 
 
-def import_export(session: Session, campaign: Campaign, questionnaire, path: Path, mapping: Mapping,
-                  limits: Limits = Limits()) -> ImportResult:
-    """Check the whole export, then store every row in one transaction; ImportFailed otherwise."""
-    items, skipped, problems = check_export(session, campaign, questionnaire, path, mapping, limits)
+def import_export(session: Session, campaign: Campaign, questionnaire, source: Path | Sheet, mapping: Mapping,
+                  limits: Limits = Limits(), file_name: str | None = None) -> ImportResult:
+    """Check the whole export (a path, or the cells read from it), then store every row in one
+    transaction; ImportFailed otherwise."""
+    items, skipped, problems = check_export(session, campaign, questionnaire, source, mapping, limits,
+                                            file_name=file_name)
     if problems:
         raise ImportFailed(problems)
     stored = record_many(session, campaign, questionnaire, items)

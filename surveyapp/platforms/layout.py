@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..models.response import IMPORTED_CHANNELS, channel_name
+
 #: Leading columns, by what the product does with them. Anything here marked "drop" is never
 #: stored (addresses, where the link was opened, nicknames).
 LEADING = {
@@ -31,7 +33,8 @@ LEADING = {
     "用户id": "drop", "微信昵称": "drop", "昵称": "drop", "总分": "drop", "填写设备": "drop", "浏览器": "drop",
     "操作系统": "drop", "渠道": "drop", "来源渠道": "drop", "自定义字段": "drop",
 }
-PLATFORMS = {"wjx": "问卷星", "tencent": "腾讯问卷"}
+#: The platforms, by their channel code (the names come from the one channel list).
+PLATFORMS = {code: channel_name(code, short=True) for code in IMPORTED_CHANNELS}
 #: Cells meaning "no answer here".
 EMPTY_CELLS = {"", "(跳过)", "（跳过）", "(空)", "（空）"}
 _OPTION = re.compile(r"^\s*[Qq]?(\d+)\s*[(（](.+)[)）]\s*$")

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from ..audit.operations import record
 from ..models import Campaign, ImportMapping
 from ..models.timeutil import utcnow
-from ..responses.importer import ImportResult, Limits
+from ..responses.importer import ImportResult, Limits, Sheet
 from .importer import import_export
 from .layout import PLATFORMS, Mapping
 
@@ -20,7 +20,9 @@ def saved_mapping(session: Session, campaign_id: int) -> Mapping | None:
 
 
 def save_mapping(session: Session, campaign: Campaign, mapping: Mapping, user_id: int | None) -> None:
-    """Keep the mapping for the campaign's next file (the caller commits)."""
+    """Keep the mapping for the campaign's next file, with its audit entry, committed on its own:
+    the assessor confirmed it column by column, so it stays saved even when rows of this file
+    are refused (fixing a bad time in the file should not mean confirming the mapping again)."""
     row = session.exec(select(ImportMapping).where(ImportMapping.campaign_id == campaign.id)).first()
     before = row.mapping if row else None
     if row is None:
@@ -31,9 +33,10 @@ def save_mapping(session: Session, campaign: Campaign, mapping: Mapping, user_id
            target_type="campaign", target_id=campaign.id, circle_id=campaign.circle_id,
            before={"columns": len(before["columns"])} if before else None,
            after={"columns": len(mapping.columns), "options": len(mapping.options)})
+    session.commit()
 
 
-def import_platform_file(session: Session, campaign: Campaign, questionnaire, path: Path, mapping: Mapping,
+def import_platform_file(session: Session, campaign: Campaign, questionnaire, source: Path | Sheet, mapping: Mapping,
                          limits: Limits, file_name: str) -> ImportResult:
     """The import, audited in its own transaction (record_many commits the entry with the rows;
     a failed import rolls both back)."""
@@ -42,7 +45,7 @@ def import_platform_file(session: Session, campaign: Campaign, questionnaire, pa
            target_type="campaign", target_id=campaign.id, circle_id=campaign.circle_id,
            after={"file": file_name, "platform": mapping.platform})
     try:
-        result = import_export(session, campaign, questionnaire, path, mapping, limits)
+        result = import_export(session, campaign, questionnaire, source, mapping, limits, file_name)
     except Exception:
         session.rollback()
         raise

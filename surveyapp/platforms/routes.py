@@ -2,7 +2,6 @@
 proposed mapping, import all or nothing. Assessors and admins of the campaign's circle."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -12,7 +11,7 @@ from ..auth.access import campaign_or_404
 from ..circles.queries import community_choices
 from ..db import get_session
 from ..questionnaire.registry import questionnaire_by_hash
-from ..responses.importer import ImportFailed, Limits, read_sheet
+from ..responses.importer import ImportFailed, Limits, Sheet
 from ..web.request import accepts_upload
 from . import uploads
 from .forms import ConfirmForm, UploadForm
@@ -35,17 +34,21 @@ def upload(campaign_id: int):
         if not file or suffix not in uploads.SUFFIXES:
             form.file.errors.append(MSG_SUFFIX)
         else:
-            token = uploads.store(current_app.instance_path, campaign.id, suffix, file.read())
+            try:
+                token = uploads.store(current_app.instance_path, campaign.id, Path(file.filename).name[:200], suffix,
+                                      file.read(), Limits.from_config(current_app.config))
+            except ImportFailed as failed:
+                return render_template("platforms/upload.html", campaign=campaign, form=form, platforms=PLATFORMS,
+                                       saved=saved_mapping(get_session(), campaign.id), problems=failed.problems)
             return redirect(url_for("platforms.mapping", campaign_id=campaign.id, upload=token,
-                                    platform=form.platform.data or None, name=file.filename))
+                                    platform=form.platform.data or None))
     return render_template("platforms/upload.html", campaign=campaign, form=form, platforms=PLATFORMS,
                            saved=saved_mapping(get_session(), campaign.id))
 
 
-def _proposal(db, campaign, questionnaire, path: Path, platform: str | None):
-    """The sheet, its columns, and the mapping to show: the saved one where it knows a column,
-    the proposal for everything else."""
-    sheet = read_sheet(path, Limits.from_config(current_app.config))
+def _proposal(db, campaign, questionnaire, sheet: Sheet, platform: str | None):
+    """The mapping to show: the saved one where it knows a column, the proposal for
+    everything else."""
     communities = community_choices(db, campaign.circle_id)
     cells = [row for _, row in sheet.rows]
     proposal = propose(questionnaire, sheet.header, cells, communities, platform or None)
@@ -57,7 +60,7 @@ def _proposal(db, campaign, questionnaire, path: Path, platform: str | None):
             proposal.values.setdefault(question, {}).update(
                 {k: v for k, v in values.items() if k in proposal.values.get(question, {})})
         proposal.platform = platform or saved.platform
-    return sheet, proposal, communities
+    return proposal, communities
 
 
 def _submitted(proposal: Mapping, questionnaire, columns, communities) -> Mapping:
@@ -91,33 +94,27 @@ def mapping(campaign_id: int):
     db = get_session()
     form = ConfirmForm()
     token = request.values.get("upload")
-    path = uploads.find(current_app.instance_path, campaign.id, token)
-    if path is None:
+    upload = uploads.find(current_app.instance_path, campaign.id, token)
+    if upload is None:
         flash("请先上传问卷星或腾讯问卷的导出文件。", "info")
         return redirect(url_for("platforms.upload", campaign_id=campaign.id))
     questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
-    file_name = request.values.get("name") or path.name
-    try:
-        sheet, proposal, communities = _proposal(db, campaign, questionnaire, path, request.args.get("platform"))
-    except ImportFailed as failed:
-        path.unlink(missing_ok=True)
-        return render_template("platforms/upload.html", campaign=campaign, form=UploadForm(), platforms=PLATFORMS,
-                               saved=saved_mapping(db, campaign.id), problems=failed.problems)
+    sheet, file_name = upload.sheet, upload.name
+    proposal, communities = _proposal(db, campaign, questionnaire, sheet, request.args.get("platform"))
     columns = classify(sheet.header)
     problems = []
     if request.method == "POST" and form.validate_on_submit():
         confirmed = _submitted(proposal, questionnaire, columns, communities)
+        if form.save.data:
+            save_mapping(db, campaign, confirmed, current_user.id)  # kept even if rows are refused
         try:
-            if form.save.data:
-                save_mapping(db, campaign, confirmed, current_user.id)
-            result = import_platform_file(db, campaign, questionnaire, path, confirmed,
+            result = import_platform_file(db, campaign, questionnaire, sheet, confirmed,
                                           Limits.from_config(current_app.config), file_name)
         except ImportFailed as failed:
-            # named as the assessor knows the file, not as it is kept between the two steps
-            problems = [replace(p, file=file_name) for p in failed.problems]
+            problems = failed.problems
             proposal = confirmed
         else:
-            path.unlink(missing_ok=True)
+            uploads.discard(current_app.instance_path, campaign.id, upload.token)
             flash(f"已从{PLATFORMS[confirmed.platform]}导入 {result.imported} 份答卷（其中不完整 {result.incomplete} 份、"
                   f"编号重复 {result.duplicates} 份，已保存但不计入有效样本）。", "info")
             return redirect(url_for("results.dashboard", campaign_id=campaign.id))

@@ -1,14 +1,34 @@
-"""Uploaded exports kept between the upload and the confirmed mapping: a file under the
-instance folder named by a random token, reachable only with the campaign it was uploaded for.
-Nothing in it is stored in the database unless the import succeeds; the file is removed then."""
+"""Uploaded exports kept between the upload and the confirmed import.
+
+The file is read once, when it arrives, by the reader every import uses (caps, text rule,
+formulas refused); what is kept is its cells as JSON under the instance folder, named by the
+campaign and a random token, so the mapping page and the import never parse the XLSX again
+(reading it is most of the time of a large import). The upload itself is not kept. The cells
+are removed when the import succeeds; those never imported are removed a day later, when the
+next upload arrives. Nothing here is in the database.
+"""
 from __future__ import annotations
 
 import re
 import secrets
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from ..responses.importer import ImportFailed, Limits, Sheet, load_sheet, read_sheet, save_sheet
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 SUFFIXES = (".xlsx", ".csv")
+#: Uploads never imported are removed after this many seconds.
+KEEP_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Upload:
+    token: str
+    #: The file's name on the assessor's computer (shown, and named in problems).
+    name: str
+    sheet: Sheet
 
 
 def folder(instance_path: str) -> Path:
@@ -17,17 +37,51 @@ def folder(instance_path: str) -> Path:
     return path
 
 
-def store(instance_path: str, campaign_id: int, suffix: str, content: bytes) -> str:
+def forget_old(root: Path, now: float) -> None:
+    """Remove what was uploaded more than KEEP_SECONDS ago and never imported."""
+    for path in root.iterdir():
+        try:
+            if now - path.stat().st_mtime > KEEP_SECONDS:
+                path.unlink()
+        except OSError:
+            continue
+
+
+def store(instance_path: str, campaign_id: int, file_name: str, suffix: str, content: bytes,
+          limits: Limits = Limits()) -> str:
+    """Read the uploaded ``content`` and keep its cells; the token that finds them again.
+    Raises ImportFailed (problems named after ``file_name``) for a file that cannot be read."""
+    root = folder(instance_path)
+    forget_old(root, time.time())
     token = secrets.token_urlsafe(18)
-    (folder(instance_path) / f"{campaign_id}-{token}{suffix}").write_bytes(content)
+    raw = root / f"{campaign_id}-{token}{suffix}"
+    raw.write_bytes(content)
+    try:
+        sheet = read_sheet(raw, limits)
+    except ImportFailed as failed:
+        raise ImportFailed([replace(p, file=file_name) for p in failed.problems]) from None
+    finally:
+        raw.unlink(missing_ok=True)
+    save_sheet(sheet, root / f"{campaign_id}-{token}.json", file_name)
     return token
 
 
-def find(instance_path: str, campaign_id: int, token: str | None) -> Path | None:
+def _path(instance_path: str, campaign_id: int, token: str | None) -> Path | None:
     if not token or not TOKEN.match(token):
         return None
-    for suffix in SUFFIXES:
-        path = folder(instance_path) / f"{campaign_id}-{token}{suffix}"
-        if path.is_file():
-            return path
-    return None
+    return folder(instance_path) / f"{campaign_id}-{token}.json"
+
+
+def find(instance_path: str, campaign_id: int, token: str | None) -> Upload | None:
+    """The upload ``token`` of ``campaign_id``, if it is still kept."""
+    path = _path(instance_path, campaign_id, token)
+    if path is None or not path.is_file():
+        return None
+    sheet, name = load_sheet(path)
+    return Upload(token, name, sheet)
+
+
+def discard(instance_path: str, campaign_id: int, token: str) -> None:
+    path = _path(instance_path, campaign_id, token)
+    if path is not None:
+        path.unlink(missing_ok=True)

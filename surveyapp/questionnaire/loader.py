@@ -240,6 +240,7 @@ class _Builder:
                     fields["dynamic_choices"] = list_name
                 elif list_name in self.choice_lists:
                     choices = self.choice_lists[list_name]
+                    fields["choice_list"] = list_name
                 else:
                     raise q.error("choices", f"undefined choice list '{list_name}'")
             else:

@@ -132,6 +132,9 @@ class Question:
     constraint: Expression | None = None
     constraint_message: str | None = None
     choices: tuple[Choice, ...] | None = None
+    #: The ``choice_lists`` entry the choices come from (None for inline ones): kept so that an
+    #: XLSForm export names its lists as the file does, and an import gives them back.
+    choice_list: str | None = None
     dynamic_choices: str | None = None
     catalogue: str | None = None
     indicator: str | None = None

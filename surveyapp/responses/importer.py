@@ -14,6 +14,7 @@ write path excludes it) rather than refused.
 from __future__ import annotations
 
 import csv
+import json
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -290,15 +291,17 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
     """Stream the first worksheet of an XLSX file into ``collector``.
 
     Before anything is unpacked, the zip directory's sizes are checked (a small file can
-    unpack to gigabytes) and so is the sheet's declared dimension. The sheet is then read
-    with the parser openpyxl's read-only mode uses, cell by cell as stored: a stray cell at
-    XFD1048576 is met as one cell (and refused) instead of a million padded rows. Formula
-    cells are refused: the value typed is what is imported, never a computed one.
+    unpack to gigabytes) and so is the sheet's declared dimension. openpyxl opens the
+    workbook (read-only: shared strings, date styles); the sheet itself is streamed by
+    :mod:`.xlsxcells`, cell by cell as stored: a stray cell at XFD1048576 is met as one cell
+    (and refused) instead of a million padded rows. Formula cells are refused: the value typed
+    is what is imported, never a computed one.
     """
     import zipfile
 
     from openpyxl import load_workbook
-    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from .xlsxcells import BadSheet, iter_rows
 
     limits = collector.limits
     try:
@@ -325,33 +328,28 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
                     last=f"{column_letters(max(declared_columns, 1) - 1)}{declared_rows}", rows=limits.max_rows,
                     columns=limits.max_columns)))
             with sheet._get_source() as source:
-                parser = WorkSheetParser(source, sheet._shared_strings, data_only=False, epoch=workbook.epoch,
-                                         date_formats=workbook._date_formats,
-                                         timedelta_formats=workbook._timedelta_formats)
-                for number, cells in parser.parse():
+                for number, cells in iter_rows(source, sheet._shared_strings, workbook._date_formats,
+                                               workbook._timedelta_formats, workbook.epoch):
                     collector.add(number, _xlsx_row(path.name, number, cells, collector))
         except (_TooMuch, ImportFailed):
             raise
-        except Exception as exc:
+        except (BadSheet, Exception) as exc:
             raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
         finally:
             workbook.close()
 
 
-def _xlsx_row(file_name: str, number: int, cells: list[dict], collector: _Collector) -> list:
+def _xlsx_row(file_name: str, number: int, cells: list, collector: _Collector) -> list:
     """The values of one parsed row in column order, gaps as None; formulas reported."""
     limits = collector.limits
     values: list = []
-    for cell in cells:
-        value = cell["value"]
+    for index, value, formula in cells:
         if value is None or value == "":
             continue
-        index = cell["column"] - 1
         if index >= limits.max_columns:
             raise _TooMuch(Problem(file_name, MSG_TOO_MANY_COLUMNS.format(cap=limits.max_columns), row=number,
                                    columns=column_letters(index), value=_cell_text(value)[:SHOWN_VALUE_LENGTH]))
-        if cell["data_type"] == "f":
-            formula = value if isinstance(value, str) else getattr(value, "text", None) or str(value)
+        if formula is not None:
             collector.cell_problem(number, index, MSG_FORMULA, formula)
             value = None
         values.extend([None] * (index - len(values)))
@@ -495,21 +493,38 @@ def _check_rows(file_name: str, sheet: Sheet, questionnaire, columns: _Columns, 
     return items, skipped, problems
 
 
-def check_file(session: Session, campaign: Campaign, questionnaire, path: Path, limits: Limits = Limits()
-               ) -> tuple[list[NewResponse], int, list[Problem]]:
-    """Read and check ``path``: the responses to store, the empty rows skipped, and every problem."""
-    path = Path(path)
-    try:
-        sheet = read_sheet(path, limits)
-    except ImportFailed as failed:
-        return [], 0, failed.problems
-    columns, problems = _check_header(path.name, sheet, questionnaire)
+def check_file(session: Session, campaign: Campaign, questionnaire, source: Path | Sheet, limits: Limits = Limits(),
+               file_name: str | None = None) -> tuple[list[NewResponse], int, list[Problem]]:
+    """Check ``source`` (a file's path, or the cells already read from one, named ``file_name``):
+    the responses to store, the empty rows skipped, and every problem."""
+    if isinstance(source, Sheet):
+        sheet, name = source, file_name or "上传的文件"
+    else:
+        name = Path(source).name
+        try:
+            sheet = read_sheet(Path(source), limits)
+        except ImportFailed as failed:
+            return [], 0, failed.problems
+    columns, problems = _check_header(name, sheet, questionnaire)
     communities = community_choices(session, campaign.circle_id)
-    items, skipped, row_problems = _check_rows(path.name, sheet, questionnaire, columns, communities, utcnow())
+    items, skipped, row_problems = _check_rows(name, sheet, questionnaire, columns, communities, utcnow())
     problems.extend(row_problems)
     if not problems and not items:
-        problems.append(Problem(path.name, MSG_NO_ROWS, row=2))
+        problems.append(Problem(name, MSG_NO_ROWS, row=2))
     return items, skipped, problems
+
+
+def save_sheet(sheet: Sheet, path: Path, name: str) -> None:
+    """Keep the cells read from an upload named ``name`` between two requests (the page that
+    checks it and the one that stores it), so the file is read once."""
+    Path(path).write_text(json.dumps({"name": name, "header": sheet.header, "rows": sheet.rows}, ensure_ascii=False),
+                          encoding="utf-8")
+
+
+def load_sheet(path: Path) -> tuple[Sheet, str]:
+    """The cells kept by :func:`save_sheet`, and the upload's name."""
+    kept = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Sheet(kept["header"], [(number, cells) for number, cells in kept["rows"]]), kept["name"]
 
 
 def _counts(session: Session, campaign: Campaign, items: list[NewResponse], skipped: int) -> ImportResult:
@@ -531,17 +546,17 @@ def _counts(session: Session, campaign: Campaign, items: list[NewResponse], skip
                         skipped_empty=skipped)
 
 
-def preview_file(session: Session, campaign: Campaign, questionnaire, path: Path,
-                 limits: Limits = Limits()) -> ImportResult:
+def preview_file(session: Session, campaign: Campaign, questionnaire, path: Path | Sheet,
+                 limits: Limits = Limits(), file_name: str | None = None) -> ImportResult:
     """Check ``path`` completely and say what importing it would store, storing nothing
     (the confirmation page in the browser). Raises ImportFailed with every problem."""
-    items, skipped, problems = check_file(session, campaign, questionnaire, path, limits)
+    items, skipped, problems = check_file(session, campaign, questionnaire, path, limits, file_name)
     if problems:
         raise ImportFailed(problems)
     return _counts(session, campaign, items, skipped)
 
 
-def import_file(session: Session, campaign: Campaign, questionnaire, path: Path,
+def import_file(session: Session, campaign: Campaign, questionnaire, path: Path | Sheet,
                 limits: Limits = Limits(), file_name: str | None = None) -> ImportResult:
     """Check ``path`` completely, then store all of its questionnaires in one transaction,
     with the audit entry of the import.
@@ -550,11 +565,11 @@ def import_file(session: Session, campaign: Campaign, questionnaire, path: Path,
     ``questionnaire`` must be the campaign's own frozen questionnaire; ``file_name`` is the
     name the user knows the file by (an upload is stored under another name).
     """
-    items, skipped, problems = check_file(session, campaign, questionnaire, path, limits)
+    items, skipped, problems = check_file(session, campaign, questionnaire, path, limits, file_name)
     if problems:
         raise ImportFailed(problems)
     counts = _counts(session, campaign, items, skipped)
-    name = file_name or Path(path).name
+    name = file_name or (Path(path).name if not isinstance(path, Sheet) else "上传的文件")
     record(session, "responses.import", summary=f"导入纸质问卷 {counts.imported} 份（{name}）",
            target_type="campaign", target_id=campaign.id, circle_id=campaign.circle_id,
            after={"file": name, "imported": counts.imported, "incomplete": counts.incomplete,

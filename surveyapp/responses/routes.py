@@ -19,7 +19,7 @@ from ..web.request import accepts_upload
 from . import uploads
 from .entry_template import entry_template_xlsx
 from .forms import PaperConfirmForm, PaperUploadForm
-from .importer import ImportFailed, Limits, import_file, preview_file, summary
+from .importer import ImportFailed, Limits, import_file, preview_file, read_sheet, summary
 
 bp = Blueprint("paper", __name__, url_prefix="/staff/campaigns/<int:campaign_id>/paper")
 
@@ -63,8 +63,11 @@ def upload(campaign_id: int):
     name = (storage.filename or "上传的文件").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     pending = uploads.keep(current_app.instance_path, session, campaign.id, name, storage)
     questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
+    limits = Limits.from_config(current_app.config)
     try:
-        counts = preview_file(db, campaign, questionnaire, pending.path, Limits.from_config(current_app.config))
+        sheet = read_sheet(pending.path, limits)
+        counts = preview_file(db, campaign, questionnaire, sheet, limits, file_name=name)
+        uploads.keep_cells(pending, sheet)  # the confirmation stores these without reading the file again
     except ImportFailed as failed:
         uploads.discard(current_app.instance_path, session, pending.token)
         problems = _named(failed.problems, name)
@@ -75,7 +78,8 @@ def upload(campaign_id: int):
 
 @bp.route("/confirm", methods=["POST"])
 def confirm(campaign_id: int):
-    """Store the checked upload, all or nothing (it is checked again as it is stored)."""
+    """Store the checked upload, all or nothing (its cells, read when it was uploaded, are
+    checked again as they are stored)."""
     campaign = campaign_or_404(campaign_id)
     form = PaperConfirmForm()
     instance = current_app.instance_path
@@ -86,8 +90,8 @@ def confirm(campaign_id: int):
     db = get_session()
     questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
     try:
-        result = import_file(db, campaign, questionnaire, pending.path, Limits.from_config(current_app.config),
-                             file_name=pending.name)
+        result = import_file(db, campaign, questionnaire, uploads.kept_cells(pending),
+                             Limits.from_config(current_app.config), file_name=pending.name)
     except ImportFailed as failed:
         db.rollback()
         uploads.discard(instance, session, pending.token)

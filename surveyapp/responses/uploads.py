@@ -3,8 +3,10 @@
 Between the check (counts shown, nothing stored) and the confirmation, the file is kept in
 the instance folder under a random name, and the browser session remembers which upload is
 its own: a second server process finds the same file, and no one can confirm an upload of
-someone else's session. Nothing here touches the database; the import itself re-checks the
-file and stores it in one transaction (``importer.import_file``).
+someone else's session. Once checked, only the cells read from the file are kept (the file is
+read once: reading a large XLSX is most of an import's time). Nothing here touches the
+database; the import itself re-checks the cells and stores them in one transaction
+(``importer.import_file``).
 """
 from __future__ import annotations
 
@@ -14,9 +16,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .importer import Sheet, load_sheet, save_sheet
+
 #: Uploads never confirmed are removed after this many seconds.
 KEEP_SECONDS = 24 * 3600
 SESSION_KEY = "paper_uploads"
+#: The cells read from a checked upload, kept in its folder instead of the file.
+CELLS = "cells.json"
 
 
 @dataclass(frozen=True)
@@ -65,10 +71,23 @@ def find(instance_path: str, session: dict, campaign_id: int, token: str) -> Pen
     if not entry or entry.get("campaign") != campaign_id:
         return None
     folder = _root(instance_path) / token
-    files = list(folder.glob("upload.*")) if folder.is_dir() else []
+    files = sorted(p for p in folder.iterdir() if p.name.startswith("upload.") or p.name == CELLS) \
+        if folder.is_dir() else []
     if not files:
         return None
     return PendingUpload(token, campaign_id, entry["name"], files[0])
+
+
+def keep_cells(pending: PendingUpload, sheet: Sheet) -> None:
+    """Keep the cells read from the checked upload, and remove the file itself."""
+    save_sheet(sheet, pending.path.parent / CELLS, pending.name)
+    pending.path.unlink(missing_ok=True)
+
+
+def kept_cells(pending: PendingUpload) -> Sheet | Path:
+    """The cells kept for the confirmation (the file itself when they were not kept)."""
+    cells = pending.path.parent / CELLS
+    return load_sheet(cells)[0] if cells.is_file() else pending.path
 
 
 def discard(instance_path: str, session: dict, token: str) -> None:

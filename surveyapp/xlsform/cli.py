@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from ..db import session_scope
 from ..questionnaire.registry import current_questionnaire
 from .export import xlsform_workbook
-from .importer import XLSFormRefused, read_xlsform
+from .importer import XLSFormRefused, convert_xlsform
 
 xlsform_cli = AppGroup("xlsform", help="Questionnaires as XLSForm workbooks (ODK, KoboToolbox), both ways.")
 
@@ -38,14 +38,18 @@ def export_command(name, campaign_id, out):
 @xlsform_cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="FILE.yaml to write.")
-def import_command(file, out):
+@click.option("--notice", help="The text shown before the questions (who asks, anonymity, how long answers are kept), "
+                               "when the settings sheet has no notice column (KoboToolbox and ODK forms have none).")
+def import_command(file, out, notice):
     """Turn an XLSForm workbook into a questionnaire file; refused with sheet, row and column."""
     try:
-        text = read_xlsform(file)
+        converted = convert_xlsform(file, notice)
     except XLSFormRefused as refused:
         for problem in refused.problems:
             click.echo(str(problem), err=True)
         click.echo(str(refused), err=True)
         raise click.exceptions.Exit(1) from None
-    out.write_text(text, encoding="utf-8")
+    out.write_text(converted.text, encoding="utf-8")
+    for note in converted.notes:
+        click.echo(f"说明：{note}")
     click.echo(f"已写出问卷文件：{out}")

@@ -41,17 +41,29 @@ def bounds_constraint(question) -> str | None:
     return " and ".join(parts) or None
 
 
-def _list_name(question, lists: dict[tuple, str]) -> str:
-    """One list per distinct set of choices: questions sharing a list in our file share it here."""
-    if question.type == "likert5" and tuple(question.choices) == LIKERT5_CHOICES:
-        key = ("likert5",)
-        lists.setdefault(key, "likert5")
-        return lists[key]
-    key = tuple((c.name, c.label, c.label_en) for c in question.choices)
-    if key not in lists:
-        name = question.name if question.name not in lists.values() else f"{question.name}_choices"
-        lists[key] = name
-    return lists[key]
+class _ListNames:
+    """The XLSForm list of each select question: the file's own list name where it has one
+    (questions sharing it share it here too), the built-in scale as ``likert5``, and an inline
+    list ``_`` + its question's name: a name our lists cannot have (they start with a letter),
+    so the import writes it back inline."""
+
+    def __init__(self, questionnaire):
+        self.taken = {q.choice_list for q in questionnaire.questions if q.choice_list} | {"likert5"}
+        self.inline: dict[tuple, str] = {}
+
+    def of(self, question) -> str:
+        if question.choice_list is not None:
+            return question.choice_list
+        if question.type == "likert5" and tuple(question.choices) == LIKERT5_CHOICES:
+            return "likert5"
+        key = tuple((c.name, c.label, c.label_en) for c in question.choices)
+        if key not in self.inline:
+            name = f"_{question.name}"
+            while name in self.taken:
+                name = f"{name}_choices"
+            self.taken.add(name)
+            self.inline[key] = name
+        return self.inline[key]
 
 
 def _type(question, lists) -> str:
@@ -60,7 +72,7 @@ def _type(question, lists) -> str:
         return f"{kind}_from_file {COMMUNITIES_FILE}"
     if question.is_select:
         kind = "select_one" if question.type in ("select_one", "likert5") else "select_multiple"
-        return f"{kind} {_list_name(question, lists)}"
+        return f"{kind} {lists.of(question)}"
     return question.type
 
 
@@ -75,7 +87,7 @@ def xlsform_workbook(questionnaire) -> bytes:
     choices = workbook.create_sheet("choices")
     settings = workbook.create_sheet("settings")
     append_row(survey, SURVEY_COLUMNS)
-    lists: dict[tuple, str] = {}
+    lists = _ListNames(questionnaire)
     written: set[str] = set()
     choice_rows = []
     for section in questionnaire.sections:

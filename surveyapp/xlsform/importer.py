@@ -1,8 +1,16 @@
 """An XLSForm workbook as a questionnaire file of ours (YAML text).
 
-Everything the workbook says must be something our format can say; what it cannot (repeats,
-calculations, metadata rows, nested groups, questions outside a group, another choice file,
-a condition on a group, functions our evaluator does not know, unknown columns holding
+A form as KoboToolbox or ODK writes it imports: questions outside any group are gathered into
+a page of their own (our questionnaire is pages of questions); metadata rows (``start``,
+``end``, ``today``, ``deviceid`` …) are left out, because our pages time every answer
+themselves and never collect device or personal identifiers; KoboToolbox's own columns
+(``$kuid`` …) and its ``__version__`` row are ignored; a Chinese ``label::…(zh)`` column is
+the label. Each of these is said in a note (printed, and written at the top of the file).
+Choice-list names are kept (a name our format cannot hold, such as
+the ``_question`` our export gives an inline list, is written inline).
+
+What our format truly cannot say (repeats, calculations, nested groups, another choice
+file, a condition on a group, functions our evaluator does not know, unknown columns holding
 something) is refused, every problem with its sheet, row and column. The YAML produced is then
 loaded by our own loader, so the result obeys every rule a hand-written file does; a loader
 complaint is placed back on the row and column it came from.
@@ -35,6 +43,18 @@ HARMLESS_APPEARANCES = {"", "field-list", "likert", "minimal"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 YES = {"yes", "true", "true()", "1", "是"}
+#: Metadata rows: what the field app records by itself, and why we leave each out.
+METADATA = {
+    **dict.fromkeys(("start", "end", "today", "start-geopoint"),
+                    "答题开始、结束的时间由我们的系统自动记录（用于“答题时间过短”），不作为题目"),
+    **dict.fromkeys(("deviceid", "imei", "subscriberid", "simserial", "phonenumber", "username", "email", "audit",
+                     "background-audio", "background-geopoint"),
+                    "我们的问卷是匿名的，不收集设备、电话、账号等标识，也不录音、不记录轨迹"),
+}
+#: KoboToolbox writes its form version as a calculation with one of these names.
+VERSION_ROWS = {"__version__", "_version_", "_version__001"}
+#: Section made for questions outside any group (``part1``, ``part2`` …).
+LOOSE_SECTION = "part"
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,14 @@ class FormProblem:
         return f"{text}：{self.message}"
 
 
+@dataclass(frozen=True)
+class Converted:
+    """The questionnaire file's text, and what the conversion left out or added (notes)."""
+
+    text: str
+    notes: list[str]
+
+
 class XLSFormRefused(Exception):
     def __init__(self, problems):
         self.problems = list(problems)
@@ -75,9 +103,15 @@ class _Sheet:
         self.file, self.name = file, name
         rows = [["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip()
                  for v in row] for row in worksheet.iter_rows(values_only=True)]
-        self.header = [h.lower() for h in rows[0]] if rows else []
+        self.header = [_header(h) for h in rows[0]] if rows else []
         self.rows = [(number, dict(zip(self.header, cells))) for number, cells in enumerate(rows[1:], start=2)
                      if any(cells)]
+
+    @classmethod
+    def empty(cls, file: str, name: str, header: list[str]) -> "_Sheet":
+        sheet = cls.__new__(cls)
+        sheet.file, sheet.name, sheet.header, sheet.rows = file, name, header, []
+        return sheet
 
     def letter(self, column: str) -> str | None:
         return column_letters(self.header.index(column)) if column in self.header else None
@@ -86,14 +120,43 @@ class _Sheet:
         return FormProblem(self.file, self.name, message, row, self.letter(column) if column else None, column, value)
 
 
-def _unknown_columns(sheet: _Sheet, known: set[str], problems: list) -> None:
+def _header(text: str) -> str:
+    """A column header as read: lower case, a Chinese ``label::…`` / ``hint::…`` as the plain
+    one (our label is the Chinese text)."""
+    header = text.strip().lower()
+    base, _, language = header.partition("::")
+    if language and base in ("label", "hint") and re.search(r"\bzh\b|chinese|中文", language):
+        return base
+    return header
+
+
+def _unknown_columns(sheet: _Sheet, known: set[str], problems: list, notes: list | None = None) -> None:
     for index, header in enumerate(sheet.header):
         if header in known or not header:
+            continue
+        if header.startswith("$"):  # KoboToolbox's own bookkeeping ($kuid, $autoname …)
+            if notes is not None and any(r.get(header) for _, r in sheet.rows):
+                notes.append(f"工作表 {sheet.name} {column_letters(index)} 列（{header}）是 KoboToolbox 自用的列，已忽略")
             continue
         used = next(((n, r[header]) for n, r in sheet.rows if r.get(header)), None)
         if used:
             problems.append(FormProblem(sheet.file, sheet.name, "我们的问卷格式没有这一列，请删除这一列的内容",
                                         used[0], column_letters(index), header, used[1]))
+
+
+def _drop_metadata(survey: _Sheet, notes: list) -> None:
+    """Leave out the rows a field app fills by itself (and KoboToolbox's version row), each
+    with a note; their cells (a calculation) are then no column of ours to refuse."""
+    kept = []
+    for number, row in survey.rows:
+        qtype, name = row.get("type", "").strip(), row.get("name", "")
+        if qtype in METADATA:
+            notes.append(f"survey 第 {number} 行 {qtype}（{name or qtype}）未导入：{METADATA[qtype]}")
+        elif qtype == "calculate" and name in VERSION_ROWS:
+            notes.append(f"survey 第 {number} 行 {name} 是 KoboToolbox 记录表单版本的计算，未导入")
+        else:
+            kept.append((number, row))
+    survey.rows = kept
 
 
 def _codes(text: str) -> list[str]:
@@ -107,9 +170,16 @@ def _number(text: str):
         return float(text)
 
 
-def read_xlsform(path: Path) -> str:
+def read_xlsform(path: Path, notice: str | None = None) -> str:
     """The questionnaire file (YAML text) the workbook at ``path`` describes; raises
     XLSFormRefused with every problem."""
+    return convert_xlsform(path, notice).text
+
+
+def convert_xlsform(path: Path, notice: str | None = None) -> Converted:
+    """The questionnaire file the workbook at ``path`` describes, with the notes of what was
+    left out or added; ``notice`` is the text shown before the questions when the settings
+    sheet has none (field apps have no such text). Raises XLSFormRefused with every problem."""
     from openpyxl import load_workbook
 
     path = Path(path)
@@ -124,14 +194,16 @@ def read_xlsform(path: Path) -> str:
         finally:
             workbook.close()
     problems: list[FormProblem] = []
-    for needed in ("survey", "choices", "settings"):
-        if needed not in sheets:
-            problems.append(FormProblem(path.name, needed, "缺少这个工作表"))
-    if problems:
-        raise XLSFormRefused(problems)
-    survey, choices, settings = sheets["survey"], sheets["choices"], sheets["settings"]
+    notes: list[str] = []
+    if "survey" not in sheets:
+        raise XLSFormRefused([FormProblem(path.name, "survey", "缺少这个工作表")])
+    # A form without selects needs no choices sheet, and the settings sheet is optional in XLSForm.
+    survey = sheets["survey"]
+    choices = sheets.get("choices") or _Sheet.empty(path.name, "choices", ["list_name", "name", "label"])
+    settings = sheets.get("settings") or _Sheet.empty(path.name, "settings", ["form_title", "form_id"])
+    _drop_metadata(survey, notes)
     for sheet, known in ((survey, SURVEY_READ), (choices, CHOICES_READ), (settings, SETTINGS_READ)):
-        _unknown_columns(sheet, known, problems)
+        _unknown_columns(sheet, known, problems, notes)
 
     lists: dict[str, list[dict]] = {}
     for number, row in choices.rows:
@@ -143,25 +215,23 @@ def read_xlsform(path: Path) -> str:
             entry["label_en"] = row[LABEL_EN.lower()]
         lists.setdefault(name, []).append(entry)
 
-    document, rows_of = _survey(survey, lists, problems)
-    if not settings.rows:
-        problems.append(settings.problem("缺少问卷名称（form_id）和标题（form_title）", 2))
-    else:
-        number, row = settings.rows[0]
-        for column in ("form_id", "form_title"):
-            if not row.get(column):
-                problems.append(settings.problem("这一格不能为空", number, column))
-        if not row.get("notice"):
-            problems.append(settings.problem("请加 notice 列，写上填写前给受访者看的说明（谁在问、是否匿名、答案保存多久）",
-                                             number, "notice"))
-        head = {"name": row.get("form_id", ""), "kind": row.get("kind") or "resident",
-                "version": row.get("version") or "1", "title": row.get("form_title", "")}
-        for key in ("title_en",):
-            if row.get(key):
-                head[key] = row[key]
-        head["style"] = row.get("style") or "pages"
-        head["notice"] = row.get("notice") or ""
-        document = {**head, **document}
+    document, rows_of = _survey(survey, lists, problems, notes)
+    number, row = settings.rows[0] if settings.rows else (2, {})
+    # Like the reference converter, a form without form_id is named after its file.
+    form_id = row.get("form_id") or re.sub(r"[^a-z0-9_]+", "_", path.stem.lower()).strip("_")
+    if not _NAME.match(form_id):
+        problems.append(settings.problem("问卷名称（form_id）只能用小写字母开头，由小写字母、数字和下划线组成", number,
+                                         "form_id", form_id))
+    if not row.get("notice") and not notice:
+        problems.append(settings.problem("请在 settings 工作表加 notice 列（或导入时用 --notice 给出），写上填写前给受访者看的"
+                                         "说明（谁在问、是否匿名、答案保存多久）", number, "notice"))
+    head = {"name": form_id, "kind": row.get("kind") or "resident", "version": row.get("version") or "1",
+            "title": row.get("form_title") or form_id}
+    if row.get("title_en"):
+        head["title_en"] = row["title_en"]
+    head["style"] = row.get("style") or "pages"
+    head["notice"] = row.get("notice") or notice or ""
+    document = {**head, **document}
     if problems:
         raise XLSFormRefused(problems)
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)
@@ -169,7 +239,9 @@ def read_xlsform(path: Path) -> str:
         load_questionnaire_text(text, path=path.with_suffix(".yaml"))
     except QuestionnaireError as exc:
         raise XLSFormRefused([_placed(exc, survey, rows_of)]) from None
-    return text
+    if notes:
+        text = "".join(f"# {note}\n" for note in [f"由 {path.name} 导入：", *notes]) + text
+    return Converted(text, notes)
 
 
 def _placed(exc: QuestionnaireError, survey: _Sheet, rows_of: dict[str, int]) -> FormProblem:
@@ -180,11 +252,15 @@ def _placed(exc: QuestionnaireError, survey: _Sheet, rows_of: dict[str, int]) ->
     return FormProblem(survey.file, survey.name, f"{exc.field}: {exc.message}" if exc.field else exc.message)
 
 
-def _survey(survey: _Sheet, lists: dict[str, list[dict]], problems: list) -> tuple[dict, dict[str, int]]:
+def _survey(survey: _Sheet, lists: dict[str, list[dict]], problems: list, notes: list
+            ) -> tuple[dict, dict[str, int]]:
     sections: list[dict] = []
     used_lists: dict[str, list[dict]] = {}
     rows_of: dict[str, int] = {}
     current: dict | None = None
+    #: The page made for questions outside any group, while such questions follow one another.
+    loose: dict | None = None
+    group_names = {row.get("name", "") for _, row in survey.rows}
     for number, row in survey.rows:
         qtype = re.sub(r"\s+", " ", row.get("type", "")).strip()
         name = row.get("name", "")
@@ -204,6 +280,7 @@ def _survey(survey: _Sheet, lists: dict[str, list[dict]], problems: list) -> tup
                 current["hint"] = row["hint"]
             current["questions"] = []
             sections.append(current)
+            loose = None
             continue
         if qtype in ("end_group", "end group"):
             if current is None:
@@ -231,9 +308,16 @@ def _survey(survey: _Sheet, lists: dict[str, list[dict]], problems: list) -> tup
         else:
             bad("我们的问卷没有这种题型（支持：分组、单选、多选、整数、小数、文字、说明、时间、位置）")
             continue
-        if current is None:
-            bad("题目要放在分组（begin_group … end_group）里：我们的问卷每组是一页")
-            continue
+        page = current
+        if page is None:
+            if loose is None:
+                count = 1 + sum(1 for section in sections if section.get("loose"))
+                section_name = f"{LOOSE_SECTION}{count}"
+                while section_name in group_names:
+                    section_name += "_"
+                loose = {"name": section_name, "label": f"第 {count} 部分", "questions": [], "loose": number}
+                sections.append(loose)
+            page = loose
         question["label"] = row.get("label", "")
         for source, key in ((LABEL_EN.lower(), "label_en"), ("hint", "hint")):
             if row.get(source):
@@ -267,12 +351,20 @@ def _survey(survey: _Sheet, lists: dict[str, list[dict]], problems: list) -> tup
             items = lists[choices_list]
             builtin = [{"name": c.name, "label": c.label, "label_en": c.label_en} for c in LIKERT5_CHOICES]
             if appearance == "likert" and parts[0] == "select_one" and items == builtin:
-                question["type"] = "likert5"
+                question["type"] = "likert5"  # our scale; a list name of its own is kept below
+            if question["type"] == "likert5" and choices_list == "likert5":
+                pass
             elif row.get("catalogue"):
                 question["catalogue"] = row["catalogue"]
             else:
-                question["choices"] = choices_list
-                used_lists[choices_list] = items
+                if _NAME.match(choices_list):
+                    question["choices"] = choices_list
+                    used_lists[choices_list] = items
+                else:
+                    question["choices"] = items
+                    if not choices_list.startswith("_"):
+                        notes.append(f"survey 第 {number} 行：选项列表名“{choices_list}”不符合我们的命名（小写字母开头），"
+                                     f"选项直接写在题目 {name} 里")
         for key in ("indicator",):
             if row.get(key):
                 question[key] = row[key]
@@ -282,9 +374,15 @@ def _survey(survey: _Sheet, lists: dict[str, list[dict]], problems: list) -> tup
         if row.get("demand"):
             question["demand"] = row["demand"].lower() in YES
         rows_of[name] = number
-        current["questions"].append(question)
+        page["questions"].append(question)
     if current is not None:
         problems.append(survey.problem("分组没有结束：缺少 end_group", None))
+    for section in sections:
+        first = section.pop("loose", None)
+        if first is not None:
+            names = "、".join(q["name"] for q in section["questions"])
+            notes.append(f"survey 第 {first} 行起不在分组里的题（{names}）放进了新的一页“{section['label']}”"
+                         f"（{section['name']}）：我们的问卷按页（分组）显示")
     document: dict = {}
     if used_lists:
         document["choice_lists"] = used_lists
