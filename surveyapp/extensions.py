@@ -71,6 +71,12 @@ def _compress_public(response):
 UNLIMITED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def only_writes_are_limited(config) -> bool:
+    """True unless the settings add limits that count every request (a default, application-wide
+    or meta limit), which page views must then pass through."""
+    return not any(config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META"))
+
+
 @limiter.request_filter
 def _page_views_not_limited() -> bool:
     from flask import current_app, request
@@ -88,8 +94,7 @@ def init_app(app) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
     # Limits that would apply to page views turn the skip above off.
-    app.extensions["surveyapp.limits_writes_only"] = not any(
-        app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META"))
+    app.extensions["surveyapp.limits_writes_only"] = only_writes_are_limited(app.config)
     csrf.init_app(app)
     # Flask-Login's own context processor loads the user for every template, and on a page
     # of an anonymous session that load rewrites the session ("strong" protection), so every

@@ -16,18 +16,14 @@ import pytest
 from sqlmodel import select
 
 from surveyapp.appsettings.operations import ASSESSOR_FIRM, set_setting
-from surveyapp.auth.users import create_user, grant_circle
 from surveyapp.models import AuditEntry, IssuedReport
-from surveyapp.questionnaire import load_questionnaire
-from surveyapp.responses.operations import NewResponse, record_many
 
-from .helpers import APP_QUESTIONNAIRES, PROJECT_QUESTIONNAIRES, make_campaign, make_circle
-from .test_e2e_evaluation import PASSWORD, desktop  # noqa: F401  (fixture)
+from .helpers import PROJECT_QUESTIONNAIRES, make_campaign
+from .test_e2e_evaluation import PASSWORD, desktop, surveyed_circle  # noqa: F401  (fixture)
 from .test_e2e_resident import live_server, shoot  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("app_questionnaires")]
 
-SCORED = APP_QUESTIONNAIRES / "scored.yaml"
 FIRM = "某某评价咨询有限公司"
 REASON = "补录了 3 份纸质问卷"
 
@@ -62,14 +58,8 @@ def issue_from_the_page(page, base: str, label: str, reason: str | None = None) 
 def test_a_survey_report_issued_corrected_and_a_sheet_withdrawn_merchant_survey_has_none(app, db, live_server,
                                                                                         desktop):
     page, base = desktop, live_server
-    circle = make_circle(db, name="浏览器生活圈", population=1000, communities=(("东社区", 1000),))
-    resident = make_campaign(db, circle, SCORED)
-    record_many(db, resident, load_questionnaire(SCORED), [NewResponse(channel="paper", answers={
-        "community": "东社区", "business_overall": "5" if i < 27 else "2", "service_overall": "4"})
-        for i in range(30)])
+    circle, resident, user = surveyed_circle(db)
     merchant = make_campaign(db, circle, PROJECT_QUESTIONNAIRES / "merchant.yaml")
-    user = create_user(db, "assessor-e2e", PASSWORD, "assessor", "评估员乙")
-    grant_circle(db, user, circle)
     with app.app_context():
         set_setting(db, ASSESSOR_FIRM, FIRM)
         db.commit()
