@@ -247,8 +247,8 @@ def _breakdowns(summary: Mapping[str, Any], figures: Mapping[str, Any]) -> list[
                 p = _num(table.get("p_value"))
                 test = "分组差异检验：" + ("各组满意率差别明显，不是偶然。" if p is not None and p < 0.05
                                           else "各组满意率没有明显差别。")
-                test += (f"（χ² = {_num(table.get('statistic')) or 0:.2f}，自由度 {table.get('df')}，"
-                         f"p 值 = {p if p is not None else 0:.3f}；p 值小于 0.05 才算差别明显，见附录“术语解释”。）")
+                test += (f"（偶然概率 {p if p is not None else 0:.3f}，小于 0.05 才算差别明显，"
+                         f"见附录“术语解释”。）")
                 if table.get("low_expected"):
                     test += "部分组人数较少，检验结果仅供参考。"
             else:
@@ -545,6 +545,7 @@ def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
         "doc": {"title": f"{circle_name} {title}", "author": assessor, "created": pdf_timestamp(issued_on)},
         "circle": {"name": circle_name, "population": count_text(population)},
         "assessor": assessor,
+        "firm": None,   # campaign_report() sets it; None prints the assessor as 评价机构
         "report_number": report_number,
         "issued_on": chinese_date(issued_on),
         "fingerprint": fingerprint,
@@ -578,7 +579,7 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
                     evaluation_round: int | None = None, url_fetcher=None,
                     merchants: dict | None = None, walk_coverage: dict | None = None, preview: bool = False,
                     corrects: str | None = None, correction_reason: str | None = None,
-                    projects: list | None = None) -> bytes:
+                    projects: list | None = None, firm: str | None = None) -> bytes:
     """The 评价报告 of a resident-survey campaign as PDF bytes (same arguments → same bytes).
 
     ``summary``: the campaign summary document (DESIGN.md contract, with the detail part).
@@ -595,13 +596,16 @@ def campaign_report(summary: dict, *, circle: dict, assessor: str, report_number
     report this one corrects, printed at the foot of every page and, with ``correction_reason``,
     on the cover. ``projects``: the circle's 项目清单 (title, type_code, demands, status_label),
     which the 结论与建议 chapter matches against the top demands; ``None`` says nothing of projects.
+    ``firm``: the assessment firm printed as 评价机构 (cover and sign-off), the ``assessor``
+    then printed as 项目负责人; '' leaves 评价机构 blank to be written by hand. ``None`` (reports
+    made before firms were set) prints the assessor as 评价机构, as those reports did.
     """
     context = report_context(summary, circle=circle, assessor=assessor, report_number=report_number,
                              issued_on=issued_on, fingerprint=fingerprint, rules_trial=rules_trial,
                              evaluation=evaluation, questionnaire_title=questionnaire_title,
                              evaluation_round=evaluation_round, merchants=merchants, walk_coverage=walk_coverage,
                              projects=projects)
-    context.update(preview=preview, corrects=corrects, correction_reason=correction_reason)
+    context.update(preview=preview, corrects=corrects, correction_reason=correction_reason, firm=firm)
     identifier = f"{report_number}|{fingerprint or ''}|{issued_on.isoformat()}"
     return render_pdf("campaign.html", context, identifier=_identifier(identifier), url_fetcher=url_fetcher)
 

@@ -1,7 +1,8 @@
 """The 术语解释 appendix: every statistical term the report uses, in one plain sentence each.
 
-The body of the report uses the plain name (误差范围, 分组差异检验, 影响倍数 …); the technical
-name is given here beside it, so a reader who meets either can look it up.
+The body of the report uses the plain name (误差范围, 分组差异检验, 偶然概率, 影响倍数 …); the
+technical name is given here beside it, so a reader who meets either can look it up. The
+technical names (置信区间, 卡方, p 值 …) appear nowhere else in a printed report.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ TERMS = (
      "判断各社区或各年龄段之间满意率的差别是真实存在，还是抽样造成的偶然差别。"),
     ("覆盖检验", "拟合优度检验（χ²）",
      "检查各社区收回的问卷数是否与各社区的人口比例相称。"),
-    ("p 值", "显著性水平",
+    ("偶然概率", "p 值（显著性水平）",
      "假如各组其实没有差别，出现眼前这么大差别的可能性；小于 0.05 时认为差别明显，不是偶然。"),
     ("关键因素分析", "逻辑回归",
      "把各细项的评价放在一起，看哪一项对居民“总体满意”的影响最大。"),

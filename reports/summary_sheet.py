@@ -28,7 +28,8 @@ neutralise = csv_cell
 
 def _sheet_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], assessor: str, report_number: str,
                    issued_on: date, fingerprint: str | None, rules_trial: bool,
-                   questionnaire_title: str | None = None) -> dict:
+                   questionnaire_title: str | None = None, firm: str | None = None,
+                   corrects: str | None = None, correction_reason: str | None = None) -> dict:
     campaign = summary.get("campaign") or {}
     circle_name = circle.get("name") or campaign.get("circle_name") or "—"
     opens, closes = _local_date(campaign.get("opens_at")), _local_date(campaign.get("closes_at"))
@@ -42,6 +43,7 @@ def _sheet_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
                      if opens else "—"},
         "assessor": assessor, "report_number": report_number, "issued_on": chinese_date(issued_on),
         "fingerprint": fingerprint, "rules_trial": rules_trial,
+        "firm": firm, "corrects": corrects, "correction_reason": correction_reason,
         "sample": _sample(summary), "cards": _indicator_cards(summary),
     }
 
@@ -49,24 +51,28 @@ def _sheet_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
 def summary_sheet_pdf(summary: dict, *, circle: dict, assessor: str, report_number: str, issued_on: date,
                       fingerprint: str | None = None, rules_trial: bool = True,
                       questionnaire_title: str | None = None, url_fetcher=None, preview: bool = False,
-                      corrects: str | None = None) -> bytes:
-    """The 汇总表 as one A4 page of PDF (same arguments → same bytes); ``preview`` and
-    ``corrects`` as in :func:`reports.campaign_report`."""
+                      corrects: str | None = None, correction_reason: str | None = None,
+                      firm: str | None = None) -> bytes:
+    """The 汇总表 as one A4 page of PDF (same arguments → same bytes); ``preview``, ``corrects``,
+    ``correction_reason`` and ``firm`` as in :func:`reports.campaign_report` (a correction is
+    explained in the sign-off table, with its reason)."""
     context = _sheet_context(summary, circle=circle, assessor=assessor, report_number=report_number,
                              issued_on=issued_on, fingerprint=fingerprint, rules_trial=rules_trial,
-                             questionnaire_title=questionnaire_title)
-    context.update(preview=preview, corrects=corrects)
+                             questionnaire_title=questionnaire_title, firm=firm, corrects=corrects,
+                             correction_reason=correction_reason)
+    context.update(preview=preview)
     return render_pdf("summary_sheet.html", context, url_fetcher=url_fetcher)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
 HEADER = ("生活圈", "服务人口", "调查编号", "问卷", "问卷版本", "调查开始", "调查截止", "要求样本量", "有效样本量",
-          "样本达标", "指标", "类别", "有效回答", "满意人数", "不清楚", "满意率", "95%置信下限", "95%置信上限",
-          "临界", "得分", "满分", "评价机构", "报告编号", "报告日期", "数据指纹", "评分规则")
-PERCENT_COLUMNS = {"满意率", "95%置信下限", "95%置信上限"}
+          "样本达标", "指标", "类别", "有效回答", "满意人数", "不清楚", "满意率", "误差范围下限", "误差范围上限",
+          "临界", "得分", "满分", "评价机构", "报告编号", "报告日期", "数据指纹", "评分规则", "项目负责人",
+          "更正并取代", "更正理由")
+PERCENT_COLUMNS = {"满意率", "误差范围下限", "误差范围上限"}
 WIDTHS = {"生活圈": 18, "指标": 34, "问卷": 12, "评价机构": 24, "报告编号": 16, "数据指纹": 24, "类别": 10,
-          "调查开始": 12, "调查截止": 12, "报告日期": 12}
+          "调查开始": 12, "调查截止": 12, "报告日期": 12, "项目负责人": 14, "更正并取代": 16, "更正理由": 40}
 
 
 def _row(base: list, label: Any, kind: str, item: Mapping[str, Any], points: Any, max_points: Any,
@@ -83,8 +89,13 @@ def _as_number(value: float | None) -> int | float | None:
 
 
 def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_number: str, issued_on: date,
-                       fingerprint: str | None = None, rules_trial: bool = True) -> bytes:
+                       fingerprint: str | None = None, rules_trial: bool = True, firm: str | None = None,
+                       corrects: str | None = None, correction_reason: str | None = None) -> bytes:
     """The 汇总表 as an XLSX workbook: a header row, the two scored indicators, then the detail items.
+
+    Every row carries the report's own facts (评价机构 = ``firm``, 项目负责人 = ``assessor``; with
+    ``firm`` None the assessor is the 评价机构, as before firms were set) and, for a correction,
+    the number it replaces and why, so a stacked city table still says which rows are corrections.
 
     Text cells are string cells showing what was typed (never formulas); counts are integers, rates are numbers
     in [0, 1] formatted as percentages. The same arguments give the same bytes (document dates
@@ -98,7 +109,9 @@ def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_num
             campaign.get("id"), campaign.get("questionnaire"), campaign.get("version"), opens, closes,
             _as_number(_num(sample.get("required"))), _as_number(_num(sample.get("valid"))),
             "是" if sample.get("met") else "否"]
-    tail = [assessor, report_number, issued_on, fingerprint or "", "试行" if rules_trial else "正式"]
+    tail = [assessor if firm is None else firm, report_number, issued_on, fingerprint or "",
+            "试行" if rules_trial else "正式", "" if firm is None else assessor, corrects or "",
+            (correction_reason or "") if corrects else ""]
     rows = []
     for item in (summary.get("indicators") or {}).values():
         rows.append(_row(base, item.get("label"), "评分指标", item, _as_number(_num(item.get("points"))),
@@ -160,15 +173,16 @@ def _fix_zip(data: bytes, stamp: datetime) -> bytes:
     return out.getvalue()
 
 
-def city_summary_pdf(sheets: list[dict], *, title: str, assessor: str, issued_on: date, url_fetcher=None) -> bytes:
+def city_summary_pdf(sheets: list[dict], *, title: str, assessor: str, issued_on: date, url_fetcher=None,
+                     firm: str | None = None) -> bytes:
     """The 汇总表 of many circles in one PDF, one A4 page each (the city overview's export).
 
     ``sheets``: one ``{"summary", "circle", "report_number", "questionnaire_title"}`` per page,
-    rendered exactly as :func:`summary_sheet_pdf` renders one."""
+    rendered exactly as :func:`summary_sheet_pdf` renders one (``firm`` as there)."""
     pages = [_sheet_context(sheet["summary"], circle=sheet["circle"], assessor=assessor,
                             report_number=sheet.get("report_number") or "—", issued_on=issued_on,
                             fingerprint=sheet.get("fingerprint"), rules_trial=sheet.get("rules_trial", True),
-                            questionnaire_title=sheet.get("questionnaire_title"))
+                            questionnaire_title=sheet.get("questionnaire_title"), firm=firm)
              for sheet in sheets]
     context = {"doc": {"title": title, "author": assessor, "created": pdf_timestamp(issued_on)}, "pages": pages}
     return render_pdf("city_summary_sheets.html", context, url_fetcher=url_fetcher)

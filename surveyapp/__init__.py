@@ -37,6 +37,7 @@ def create_app(config: dict | None = None):
     from . import db, errors, extensions, timezones, web
     from .questionnaire import registry as questionnaires
     from .accounts import init_app as init_accounts
+    from .appsettings import init_app as init_appsettings
     from .audit import init_app as init_audit
     from .overview import init_app as init_overview
     from .api import init_app as init_api
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None):
     timezones.init_app(app)
     init_auth(app)
     init_accounts(app)
+    init_appsettings(app)
     init_audit(app)
     init_overview(app)
     init_collect(app)

@@ -133,6 +133,8 @@ WRITES = {
         f"/staff/accounts/{users['officer'].id}/password", {"password": "one-time-123"}), "account.password"),
     "accounts.state": ("admin", lambda db, ids, users: (
         f"/staff/accounts/{users['officer'].id}/state", {"active": "0"}), "account.disable"),
+    "appsettings.index": ("admin", lambda db, ids, users: (
+        "/staff/settings", {"assessor_firm": "某某评价咨询有限公司"}), "setting.update"),
     "auth.change_password": ("assessor", lambda db, ids, users: (
         "/staff/password", {"current_password": "assessor-pass-1", "new_password": "new-pass-123",
                             "confirm": "new-pass-123"}), "account.own_password"),
@@ -274,7 +276,7 @@ def test_each_staff_write_leaves_an_entry(audit_app, db, endpoint):
     assert entry.summary
     if endpoint in CREATES_CIRCLES:
         assert entry.circle_id not in (None, world.own.ids["circle_id"], world.other.ids["circle_id"])
-    elif entry.target_type != "user":
+    elif entry.target_type not in ("user", "setting"):   # accounts and settings belong to no circle
         assert entry.circle_id == world.own.ids["circle_id"]
 
 

@@ -582,6 +582,6 @@ def test_weasyprint_renders_chart_text(tmp_path):
 def test_footnotes_mention_intervals_only_when_drawn():
     with_ci = texts(parse(rate_bars([rate_item("a", 0.5, 0.4, 0.6)])))
     without = texts(parse(rate_bars([rate_item("a", 0.5)])))
-    assert "黑色横线：误差范围（95%置信区间）；虚线：80%、90% 门槛" in with_ci
+    assert "黑色横线：误差范围；虚线：80%、90% 门槛" in with_ci
     assert "虚线：80%、90% 门槛" in without
     assert not by_class(parse(rate_bars([rate_item("a", 0.5)], thresholds=())), "chart-footnote")

@@ -71,3 +71,14 @@ def test_demo_links_follow_the_served_port_unless_a_base_url_is_set():
     assert served_base_url("http://127.0.0.1:5000", "0.0.0.0", 8000) == "http://127.0.0.1:8000"
     assert served_base_url("http://127.0.0.1:5000", "127.0.0.1", 5000) == "http://127.0.0.1:5000"
     assert served_base_url("https://wj.example.cn", "127.0.0.1", 5055) == "https://wj.example.cn"
+
+def test_demo_round_one_is_signed_by_the_demo_firm(app, db):
+    from surveyapp.appsettings.operations import assessor_firm
+    from surveyapp.demo.seed import DEMO_ASSESSOR_NAME, DEMO_FIRM
+    from surveyapp.models import IssuedReport
+
+    with app.app_context():
+        seed_demo(db, load_questionnaire(PROJECT_QUESTIONNAIRES / "resident.yaml"))
+        assert assessor_firm(db) == DEMO_FIRM
+    issued = db.exec(select(IssuedReport)).one()
+    assert (issued.issued_by_firm, issued.issued_by_name) == (DEMO_FIRM, DEMO_ASSESSOR_NAME)

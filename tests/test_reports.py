@@ -170,7 +170,7 @@ def test_report_page_furniture(demo_report, demo_text, tmp_path):
 def test_chart_labels_stay_text(demo_text):
     text = squash(demo_text)
     # Labels drawn inside the SVG charts (rate bars, demand ranking, quadrant captions).
-    for label in ("便利店", "菜市场、买菜", "重点改进", "继续保持", "黑色横线：误差范围（95%置信区间）"):
+    for label in ("便利店", "菜市场、买菜", "重点改进", "继续保持", "黑色横线：误差范围"):
         assert label in text
     assert "35.2%（n=211）" in text                           # ranking_bars value column
 
@@ -431,7 +431,7 @@ def test_summary_sheet_xlsx_shows_typed_text_never_formulas_and_numbers():
     rate = first[col["满意率"]]
     assert rate.data_type == "n" and rate.number_format == "0.0%"
     assert rate.value == pytest.approx(0.8526490066225165)
-    assert first[col["95%置信下限"]].number_format == "0.0%"
+    assert first[col["误差范围下限"]].number_format == "0.0%"
     assert sheet.column_dimensions["A"].width >= 10 and sheet.column_dimensions["K"].width >= 20
 
 

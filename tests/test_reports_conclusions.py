@@ -141,7 +141,7 @@ def test_the_demo_round_conclusions():
 def test_glossary_explains_every_term_in_one_sentence():
     plain = {term for term, _, _ in TERMS}
     technical = " ".join(t for _, t, _ in TERMS)
-    assert {"误差范围", "分组差异检验", "p 值", "关键因素分析", "影响倍数"} <= plain
-    assert all(name in technical for name in ("置信区间", "卡方检验", "逻辑回归", "优势比"))
+    assert {"误差范围", "分组差异检验", "偶然概率", "关键因素分析", "影响倍数"} <= plain
+    assert all(name in technical for name in ("置信区间", "卡方检验", "p 值", "逻辑回归", "优势比"))
     assert all(text.count("。") == 1 and text.endswith("。") for _, _, text in TERMS)
     assert copy.deepcopy(TERMS) == TERMS

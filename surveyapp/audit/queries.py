@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "evaluation.confirm_open_campaign": "确认调查未结束", "evaluation.ready": "提交待签发",
     "evaluation.state": "评价状态变更", "evaluation.delete": "删除草稿", "evaluation.withdraw": "撤回评价",
     "evaluation.correct": "更正评价", "report.issue": "签发报告", "report.withdraw": "撤回报告",
+    "setting.update": "修改机构设置",
     "outlet.create": "新增网点", "outlet.status": "修改网点状态", "outlet.merge": "合并重复网点",
     "outlet.separate": "确认不是重复网点", "outlet.locate": "标注网点位置",
     "community_point.add": "新增社区代表点", "community_point.delete": "删除社区代表点",
@@ -43,8 +44,8 @@ ACTION_LABELS = {
     "suggestion.triage": "处理居民建议", "demand.decline": "不采纳需求", "demand.withdraw_decline": "撤销不采纳",
 }
 TARGET_LABELS = {"user": "账户", "circle": "生活圈", "campaign": "问卷调查", "response": "问卷", "evaluation": "评价",
-                 "report": "报告", "outlet": "网点", "project": "项目", "community_point": "社区代表点",
-                 "suggestion": "建议", "demand": "需求", "circle_list": "生活圈清单"}
+                 "report": "报告", "setting": "机构设置", "outlet": "网点", "project": "项目",
+                 "community_point": "社区代表点", "suggestion": "建议", "demand": "需求", "circle_list": "生活圈清单"}
 
 
 #: Before/after keys as a person reads them (a key not listed shows as it is stored).
@@ -57,7 +58,7 @@ FIELD_LABELS = {
     "city_tier": "城市等级", "communities": "社区", "opens_at": "开始时间", "closes_at": "截止时间",
     "status": "状态", "campaign_id": "问卷调查", "report_number": "报告编号", "kind": "种类",
     "facts": "事实", "self_points": "自评分", "not_applicable": "不适用", "present": "有", "outlets": "网点数",
-    "title": "标题", "latitude": "纬度", "longitude": "经度", "label": "名称",
+    "title": "标题", "assessor_firm": "评价机构名称", "latitude": "纬度", "longitude": "经度", "label": "名称",
     "age_structure": "年龄结构", "address": "地址", "notes": "备注", "questionnaire": "问卷",
     "questionnaire_version": "问卷版本",
 }

@@ -65,6 +65,8 @@ ACCESS_TABLE: dict[str, frozenset[str]] = {
     "accounts.circles": ADMINS,
     "accounts.password": ADMINS,
     "accounts.state": ADMINS,
+    # 机构设置 (appsettings/): what reports print about the issuing firm; admins only.
+    "appsettings.index": ADMINS,
     # The audit log (audit/): admins only, read and export; nothing edits an entry.
     "audit.index": ADMINS,
     "audit.export_xlsx": ADMINS,

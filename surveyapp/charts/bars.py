@@ -125,7 +125,7 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
     items = list(items or ())
     fr = frame(width, 50)
     thresholds = [t for t in (usable(t) for t in thresholds) if t is not None and 0 <= t <= 1]
-    svg_title = title or "满意率及误差范围（95%置信区间）"
+    svg_title = title or "满意率及误差范围"
     if not items:
         return message_chart(width, title, "无数据", responsive=responsive, cls="chart chart-rates")
     top = TITLE_HEIGHT if title else 8
@@ -164,7 +164,7 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
         lines.append(text(x, plot_top - 7, percent(t, 0), size=SMALL_FONT, fill=AMBER_TEXT, anchor="middle",
                           weight="bold", cls="chart-threshold-label"))
     body += bars + lines + _whiskers(whiskers) + overlays
-    notes = ["黑色横线：误差范围（95%置信区间）"] if whiskers else []
+    notes = ["黑色横线：误差范围"] if whiskers else []
     if thresholds:
         notes.append("虚线：" + "、".join(percent(t, 0) for t in sorted(thresholds)) + " 门槛")
     if notes:
@@ -242,7 +242,7 @@ def ranking_bars(items: Sequence[Mapping[str, Any]], *, width: int = 700, max_it
         foot_y += 14
     foot = "提及该业态的受访居民比例"
     if whiskers:
-        foot += "；黑色横线：误差范围（95%置信区间）"
+        foot += "；黑色横线：误差范围"
     body.append(text(fr.left, foot_y, foot, size=SMALL_FONT, fill=MUTED, cls="chart-footnote"))
     return document(width, foot_y + 10, svg_title, body, responsive=responsive, cls="chart chart-ranking")
 

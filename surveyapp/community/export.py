@@ -30,8 +30,8 @@ def _change_text(change: dict | None) -> str:
     if not change or change.get("difference") is None:
         return "—"
     points = change["difference"] * 100
-    verdict = "变化显著" if change["significant"] else "在抽样误差范围内"
-    p = f"，p = {change['p_value']:.3f}" if change.get("p_value") is not None else ""
+    verdict = "变化明显" if change["significant"] else "在抽样误差范围内"
+    p = f"，偶然概率 {change['p_value']:.3f}" if change.get("p_value") is not None else ""
     return f"{_pct(change['before_rate'])} → {_pct(change['after_rate'])}（{points:+.1f} 个百分点，{verdict}{p}）"
 
 
@@ -154,8 +154,8 @@ def lists_xlsx(document: dict) -> bytes:
             ("是" if change.get("significant") else "否") if change.get("difference") is not None else "",
         ])
     _sheet(workbook, "需求清单",
-           ["排名", "业态", "代码", "提及人数", "回答人数", "占比", "95%区间下限", "95%区间上限", "业态清单对照",
-            "清单网点数", "项目", "不予实施的理由", "上一轮占比", "变化", "p 值", "变化是否显著"],
+           ["排名", "业态", "代码", "提及人数", "回答人数", "占比", "误差范围下限", "误差范围上限", "业态清单对照",
+            "清单网点数", "项目", "不予实施的理由", "上一轮占比", "变化", "偶然概率", "变化是否明显"],
            demand_rows, [6, 22, 18, 9, 9, 9, 11, 11, 30, 10, 36, 30, 11, 9, 8, 10], percent_columns=(6, 7, 8, 13, 14))
     walking_rows = [[w["label"], w["answered"], None if w["suppressed"] else w["median_minutes"],
                      None if w["suppressed"] else w["share_within_15"],

@@ -21,7 +21,10 @@ DEMO_CIRCLE = "示例生活圈"
 #: Age structure of the demo circle's residents (for post-stratified weights).
 DEMO_AGE_STRUCTURE = {"a18_29": 0.17, "a30_44": 0.27, "a45_59": 0.25, "a60_69": 0.17, "a70_plus": 0.14}
 DEMO_COMMUNITIES = [("幸福里社区", 8200), ("和平社区", 6900), ("新桥社区", 4900)]
-DEMO_USERS = [("assessor", "assessor", "demo-assessor", "示例评价机构"), ("admin", "admin", "demo-admin", "平台管理员"),
+#: The demo's assessment firm (机构设置), printed as 评价机构; its assessor signs as 项目负责人.
+DEMO_FIRM = "示例评价咨询有限公司"
+DEMO_ASSESSOR_NAME = "张明（评估员）"
+DEMO_USERS = [("assessor", "assessor", "demo-assessor", DEMO_ASSESSOR_NAME), ("admin", "admin", "demo-admin", "平台管理员"),
               ("officer", "officer", "demo-officer", "幸福里社区 王干事")]
 
 
@@ -82,7 +85,7 @@ def seed_previous_round(session, circle, campaign, evaluated_on) -> None:
     # Round 1 was issued two years ago: numbered and frozen like any issued round.
     from ..reporting.operations import issue_evaluation
 
-    issue_evaluation(session, evaluation, user_id=None, issuer_name="示例评价机构",
+    issue_evaluation(session, evaluation, user_id=None, issuer_name=DEMO_ASSESSOR_NAME,
                      issued_on=evaluated_on + timedelta(days=10))
 
 
@@ -110,6 +113,10 @@ def seed_demo(session: Session, questionnaire, responses: int = 640, incomplete:
     campaign = open_campaign(session, circle, questionnaire, opens_at=opened, closes_at=opened + timedelta(days=45))
     count = _add_responses(session, campaign, questionnaire, responses, incomplete, opened, seed=20261126)
 
+    from ..appsettings.operations import ASSESSOR_FIRM, assessor_firm, set_setting
+
+    if not assessor_firm(session):   # a firm name the admin already set is kept
+        set_setting(session, ASSESSOR_FIRM, DEMO_FIRM)
     # Two years ago: round 1, on an earlier survey where residents were a little less content.
     earlier = opened - timedelta(days=730)
     previous = open_campaign(session, circle, questionnaire, opens_at=earlier, closes_at=earlier + timedelta(days=30))

@@ -3,6 +3,7 @@
 Importing this package registers every table on ``SQLModel.metadata`` (Alembic's
 autogenerate and the test fixtures rely on that).
 """
+from .app_setting import AppSetting
 from .audit import AuditEntry
 from .circle import Circle, CircleAccess, CircleCreate, Community, CommunityCreate, CommunityPoint
 from .campaign import Campaign, CampaignStatus
@@ -20,7 +21,7 @@ from .community import (CommunityProject, DemandDecision, ProjectDemand, Project
 from .outlet import Outlet, OutletSource, OutletStatus
 
 __all__ = [
-    "AnswerDraft", "AnswerTally", "ImportMapping", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
+    "AppSetting", "AnswerDraft", "AnswerTally", "ImportMapping", "AuditEntry", "EvaluationState", "Campaign", "CampaignStatus", "Channel", "Exclusion", "Circle", "CircleAccess", "CircleCreate",
     "Community", "CommunityCreate", "CommunityPoint", "Evaluation", "FrozenEvaluation", "IndicatorEntry", "IssuedReport", "InventoryItem", "RulesSnapshot", "QuestionnaireSnapshot", "Response", "ResponseReview", "Role", "ROLE_LABELS", "User",
     "CommunityProject", "DemandDecision", "ProjectDemand", "ProjectNote", "ProjectStatus", "SuggestionTriage",
     "Outlet", "OutletSource", "OutletStatus",

@@ -32,6 +32,9 @@ class IssuedReport(SQLModel, table=True):
     rules_version: str | None = Field(default=None, max_length=100)
     issued_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     issued_by_name: str = Field(default="", max_length=64)
+    #: The assessment firm printed as 评价机构, copied from the setting when issued ('' when none
+    #: was set; ``None`` for reports issued before the setting existed, which printed the issuer).
+    issued_by_firm: str | None = Field(default=None, max_length=200)
     #: The date printed on the report (local date of issue).
     issued_on: date
     issued_at: datetime = Field(default_factory=utcnow)

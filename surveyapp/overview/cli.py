@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from reports.summary_sheet import city_summary_pdf
 
+from ..appsettings.operations import assessor_firm
 from ..db import session_scope
 from ..models.timeutil import utcnow
 from ..results.service import default_sample_rate
@@ -45,8 +46,10 @@ def overview_command(as_json, xlsx_out, pdf_out, attention):
         sheets = [{"summary": r.summary, "circle": {"name": r.name, "population": r.population},
                    "report_number": r.report_number, "questionnaire_title": r.questionnaire_title}
                   for r in rows if r.summary is not None]
+        with session_scope() as session:
+            firm = assessor_firm(session)
         pdf_out.write_bytes(city_summary_pdf(sheets, title="生活圈汇总表", assessor="命令行",
-                                             issued_on=local_today()))
+                                             issued_on=local_today(), firm=firm))
     if as_json:
         documents = []
         for row in rows:

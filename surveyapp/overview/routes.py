@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from reports.summary_sheet import city_summary_pdf
 
+from ..appsettings.operations import assessor_firm
 from ..audit.queries import action_label, recent_entries
 from ..db import get_session
 from ..downloads import file_response
@@ -57,5 +58,5 @@ def pdf():
                "report_number": row.report_number, "questionnaire_title": row.questionnaire_title}
               for row in rows]
     content = city_summary_pdf(sheets, title="生活圈汇总表", assessor=current_user.display_name,
-                               issued_on=local_today())
+                               issued_on=local_today(), firm=assessor_firm(get_session()))
     return file_response(content, "application/pdf", f"生活圈汇总表-{local_today().isoformat()}.pdf", inline=True)

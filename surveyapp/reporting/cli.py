@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 import reports
 
+from ..appsettings.operations import assessor_firm
 from ..campaigns.qr import public_url
 from sqlmodel import select
 
@@ -22,7 +23,8 @@ from ..questionnaire.registry import questionnaire_by_hash
 from ..timezones import local_date, local_today
 from .data import fingerprint, report_data
 from .operations import (KINDS, PREVIEW_NUMBER, ReportRefused, check_campaign_kind, download_name,
-                         evaluation_campaign, issue, issue_evaluation, render, report_state, withdraw_report)
+                         evaluation_campaign, issue, issue_evaluation, render, replaced_by, report_state,
+                         withdraw_report)
 
 
 def _issued_of(session, evaluation):
@@ -127,7 +129,7 @@ def report_command(campaign_id, evaluation_id, summary_sheet, poster, issue_it, 
             print_fingerprint = fingerprint(data)
             number = PREVIEW_NUMBER
             content = render(kind, data, report_number=number, issued_on=local_today(), assessor=issuer,
-                             data_fingerprint=print_fingerprint, preview=True)
+                             data_fingerprint=print_fingerprint, preview=True, firm=assessor_firm(session))
     out_path.write_bytes(content)
     click.echo(json.dumps({"out": str(out_path), "kind": kind, "report_number": number, "bytes": len(content),
                            "fingerprint": print_fingerprint, "issued": issue_it}, ensure_ascii=False))
@@ -150,6 +152,7 @@ def list_reports(campaign_id, as_json):
         out = []
         for issued in rows:
             replaces = session.get(IssuedReport, issued.replaces_id) if issued.replaces_id else None
+            newer = replaced_by(session, issued)
             code = report_state(session, issued)
             out.append({"number": issued.report_number, "kind": issued.kind, "title": KINDS[issued.kind].title,
                         "file": download_name(issued), "state": code, "state_label": states.label(code),
@@ -158,13 +161,17 @@ def list_reports(campaign_id, as_json):
                         or issued.evaluation_id is not None,
                         "replaces": replaces.report_number if replaces else None,
                         "correction_reason": issued.correction_reason or None,
+                        "replaced_by": newer.report_number if newer else None,
+                        "replaced_because": (newer.correction_reason or None) if newer else None,
                         "withdrawn_reason": issued.withdrawn_reason or None})
     if as_json:
         click.echo(json.dumps({"campaign": campaign_id, "reports": out}, ensure_ascii=False))
         return
     for row in out:
         click.echo(f"{row['number']}  {row['file']}  {row['state_label']}  {row['issued_on']}"
-                   + (f"  取代 {row['replaces']}" if row["replaces"] else ""))
+                   + (f"  取代 {row['replaces']}（{row['correction_reason']}）" if row["replaces"] else "")
+                   + (f"  被 {row['replaced_by']} 取代（{row['replaced_because']}）" if row["replaced_by"] else "")
+                   + (f"  撤回理由：{row['withdrawn_reason']}" if row["withdrawn_reason"] else ""))
 
 
 @reports_group.command("withdraw")

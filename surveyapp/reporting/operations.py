@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 import reports
 
+from ..appsettings.operations import assessor_firm
 from ..audit.operations import record
 from ..evaluation import states
 from ..evaluation.completeness import gaps
@@ -67,15 +68,17 @@ def _accepted(function, options: dict) -> dict:
 
 
 def render(kind: str, data: dict, *, report_number: str, issued_on: date, assessor: str, data_fingerprint: str,
-           preview: bool = False, corrects: str | None = None, correction_reason: str | None = None) -> bytes:
+           preview: bool = False, corrects: str | None = None, correction_reason: str | None = None,
+           firm: str | None = None) -> bytes:
     """The report's bytes: a pure function of its arguments (the reports package is deterministic).
 
     ``preview`` marks every page 预览 · 未签发; ``corrects`` is the number of the report a
-    correction replaces, ``correction_reason`` why. Each entry point gets the options it
-    accepts."""
+    correction replaces, ``correction_reason`` why; ``firm`` the 评价机构 printed, ``assessor``
+    then the 项目负责人 (``None``: reports issued before firms were set). Each entry point gets
+    the options it accepts."""
     common = dict(circle=data["circle"], assessor=assessor, report_number=report_number, issued_on=issued_on,
                   fingerprint=data_fingerprint, rules_trial=data["rules_trial"])
-    options = {"preview": preview, "corrects": corrects, "correction_reason": correction_reason}
+    options = {"preview": preview, "corrects": corrects, "correction_reason": correction_reason, "firm": firm}
     summary = data["summary"]
     if kind in ("campaign_report", "evaluation_report"):
         evaluation = data["evaluation"] if kind == "evaluation_report" else None
@@ -105,16 +108,17 @@ def _store(session: Session, kind: str, data: dict, campaign: Campaign, evaluati
            correction_reason: str | None = None) -> IssuedReport:
     print_fingerprint = fingerprint(data)
     number = next_report_number(session, kind, issued_on)
+    firm = assessor_firm(session)   # frozen with the report: a later change of the setting leaves it
     content = render(kind, data, report_number=number, issued_on=issued_on, assessor=issuer_name,
                      data_fingerprint=print_fingerprint, corrects=replaces.report_number if replaces else None,
-                     correction_reason=correction_reason if replaces else None)
+                     correction_reason=correction_reason if replaces else None, firm=firm)
     issued = IssuedReport(
         kind=kind, report_number=number, campaign_id=campaign.id,
         document=data if evaluation is None else None, correction_reason=(correction_reason or "") if replaces else "",
         evaluation_id=evaluation.id if evaluation is not None else None,
         media_type=KINDS[kind].media_type, content=content, sha256=hashlib.sha256(content).hexdigest(),
         data_fingerprint=print_fingerprint, rules_version=data["rules_version"], issued_by=user_id,
-        issued_by_name=issuer_name, issued_on=issued_on, issued_at=utcnow(),
+        issued_by_name=issuer_name, issued_by_firm=firm, issued_on=issued_on, issued_at=utcnow(),
         replaces_id=replaces.id if replaces else None,
     )
     session.add(issued)
@@ -123,7 +127,7 @@ def _store(session: Session, kind: str, data: dict, campaign: Campaign, evaluati
            + (f"（更正 {replaces.report_number}）" if replaces else ""), target_type="report",
            target_id=issued.id, circle_id=campaign.circle_id,
            after={"kind": kind, "number": number, "sha256": issued.sha256, "data_fingerprint": print_fingerprint,
-                  "campaign_id": campaign.id, "evaluation_id": issued.evaluation_id,
+                  "campaign_id": campaign.id, "evaluation_id": issued.evaluation_id, "assessor_firm": firm,
                   "replaces": replaces.report_number if replaces else None})
     return issued
 
@@ -214,7 +218,7 @@ def preview_campaign(session: Session, kind: str, campaign: Campaign, *, assesso
     return render(kind, data, report_number=PREVIEW_NUMBER, issued_on=issued_on, assessor=assessor,
                   data_fingerprint=fingerprint(data), preview=True,
                   corrects=replaces.report_number if replaces else None,
-                  correction_reason=(reason or None) if replaces else None)
+                  correction_reason=(reason or None) if replaces else None, firm=assessor_firm(session))
 
 
 def evaluation_campaign(session: Session, evaluation: Evaluation) -> Campaign:
@@ -273,7 +277,8 @@ def preview_evaluation(session: Session, evaluation: Evaluation, *, assessor: st
         replaces = old.report_number if old else None
     return render("evaluation_report", data, report_number=PREVIEW_NUMBER, issued_on=issued_on, assessor=assessor,
                   data_fingerprint=fingerprint(data), preview=True, corrects=replaces,
-                  correction_reason=(evaluation.correction_reason or None) if replaces else None)
+                  correction_reason=(evaluation.correction_reason or None) if replaces else None,
+                  firm=assessor_firm(session))
 
 
 def rerender(session: Session, issued: IssuedReport) -> tuple[bytes, str]:
@@ -291,7 +296,8 @@ def rerender(session: Session, issued: IssuedReport) -> tuple[bytes, str]:
         reason = issued.correction_reason if replaces else None
     content = render(issued.kind, data, report_number=issued.report_number, issued_on=issued.issued_on,
                      assessor=issued.issued_by_name, data_fingerprint=current,
-                     corrects=replaces.report_number if replaces else None, correction_reason=reason or None)
+                     corrects=replaces.report_number if replaces else None, correction_reason=reason or None,
+                     firm=issued.issued_by_firm)
     return content, current
 
 

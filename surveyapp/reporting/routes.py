@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash
 
 import reports
 
+from ..appsettings.operations import assessor_firm
 from ..auth.access import campaign_or_404, evaluation_or_404
 from ..campaigns.qr import public_url
 from ..circles.queries import get_circle
@@ -84,8 +85,13 @@ def campaign_issue_page(campaign_id: int, kind: str):
     correction of that report."""
     campaign = campaign_or_404(campaign_id)
     _campaign_kind_or_404(campaign, kind)
+    return _campaign_issue_page(campaign, kind, _replaced_report(campaign, request.args.get("replaces")))
+
+
+def _campaign_issue_page(campaign: Campaign, kind: str, replaces: IssuedReport | None, reason: str = "",
+                         status: int = 200):
+    """The issue page; after a refused confirmation it comes back with the typed reason kept."""
     db = get_session()
-    replaces = _replaced_report(campaign, request.args.get("replaces"))
     refused = None
     if replaces is not None:
         try:
@@ -95,7 +101,8 @@ def campaign_issue_page(campaign_id: int, kind: str):
     summary = report_data(db, campaign)["summary"]
     return render_template("reporting/issue_campaign.html", campaign=campaign, kind=kind, report=KINDS[kind],
                            sample=summary["sample"], still_open=campaign.closes_at > utcnow(),
-                           replaces=replaces, refused=refused, issued=issued_reports(db, campaign_id=campaign.id))
+                           replaces=replaces, refused=refused, reason=reason, firm=assessor_firm(db),
+                           issued=issued_reports(db, campaign_id=campaign.id)), status
 
 
 @bp.route("/campaigns/<int:campaign_id>/poster.pdf")
@@ -123,19 +130,18 @@ def issue_campaign(campaign_id: int):
         flash(str(exc), "error")
         return redirect(url_for("results.dashboard", campaign_id=campaign.id))
     replaces = _replaced_report(campaign, request.form.get("replaces"))
-    back = redirect(url_for("reporting.campaign_issue_page", campaign_id=campaign.id, kind=kind,
-                            **({"replaces": replaces.id} if replaces else {})))
+    reason = request.form.get("reason", "")
     refused = _confirmation_refused()
     if refused:
         flash(refused, "error")
-        return back
+        return _campaign_issue_page(campaign, kind, replaces, reason, 422)
     try:
         issued = issue(get_session(), kind, campaign, None, user_id=current_user.id,
                        issuer_name=current_user.display_name, issued_on=local_today(), replaces=replaces,
-                       reason=request.form.get("reason", ""))
+                       reason=reason)
     except ReportRefused as exc:
         flash(str(exc), "error")
-        return back
+        return _campaign_issue_page(campaign, kind, replaces, reason, 422)
     flash(f"已签发 {download_name(issued)}（编号 {issued.report_number}）"
           + (f"，更正并取代 {replaces.report_number}" if replaces else "") + "。", "info")
     return redirect(url_for("results.dashboard", campaign_id=campaign.id, _anchor="reports"))
@@ -177,7 +183,7 @@ def issue_page(evaluation_id: int):
         replaces = db.exec(select(IssuedReport).where(IssuedReport.evaluation_id == evaluation.corrects_id)
                            .order_by(IssuedReport.id.desc())).first()
     return render_template("reporting/issue.html", evaluation=evaluation, missing=missing, campaign=campaign,
-                           state=states.state(evaluation.state), replaces=replaces,
+                           state=states.state(evaluation.state), replaces=replaces, firm=assessor_firm(db),
                            issued=issued_reports(db, evaluation_id=evaluation.id))
 
 
