@@ -4,6 +4,7 @@ Layout at the default width 700 (see surveyapp/charts/bars.py): labels in x 0–
 rate_bars in x 150–650 (500 wide), ranking_bars 150–580 (430), distribution_bars 150–640 (490).
 """
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -42,6 +43,21 @@ def tag(node):
 
 def by_class(root, cls):
     return [n for n in root.iter() if cls in (n.get("class") or "").split()]
+
+
+def segs(root, cls):
+    """The straight segments drawn by elements of class ``cls``: ``<line>``s, and ``<path>``s made
+    of ``M x1 y1 L x2 y2`` pieces, each as a mapping with x1, y1, x2, y2 (like a line's attributes)."""
+    out = []
+    for node in by_class(root, cls):
+        if tag(node) == "line":
+            out.append({k: node.get(k) for k in ("x1", "y1", "x2", "y2")})
+            continue
+        assert tag(node) == "path" and node.get("fill") == "none"
+        found = re.findall(r"M(\S+) (\S+) L(\S+) (\S+)", node.get("d"))
+        assert " ".join(f"M{a} {b} L{c} {d}" for a, b, c, d in found) == node.get("d")
+        out += [dict(zip(("x1", "y1", "x2", "y2"), piece)) for piece in found]
+    return out
 
 
 def texts(root):
@@ -231,11 +247,14 @@ def test_rate_bar_geometry_by_hand():
     assert [num(b, "height") for b in bars] == [14.0, 14.0]
     # rows 26 apart
     assert num(bars[1], "y") - num(bars[0], "y") == 26.0
-    whiskers = by_class(root, "chart-ci")
+    whiskers = segs(root, "chart-ci")
     assert [(num(w, "x1"), num(w, "x2")) for w in whiskers] == [(375.0, 425.0), (595.0, 615.0)]
     # each whisker sits on its bar's centre line
     for w, b in zip(whiskers, bars):
         assert num(w, "y1") == num(b, "y") + 7
+    # end caps 10 high at both ends of each whisker
+    caps = [(num(c, "x1"), num(c, "y2") - num(c, "y1")) for c in segs(root, "chart-ci-cap")]
+    assert caps == [(375.0, 10.0), (425.0, 10.0), (595.0, 10.0), (615.0, 10.0)]
     assert [t.text for t in by_class(root, "chart-value")] == ["50.0%", "91.3%"]
 
 
@@ -245,8 +264,11 @@ def test_rate_bars_thresholds_and_gridlines():
     assert [num(ln, "x1") for ln in lines] == [550.0, 600.0]       # 150 + 0.8*500, 150 + 0.9*500
     assert all(ln.get("x1") == ln.get("x2") and ln.get("stroke-dasharray") for ln in lines)
     assert [t.text for t in by_class(root, "chart-threshold-label")] == ["80%", "90%"]
-    grid = by_class(root, "chart-grid")
-    assert [num(g, "x1") for g in grid] == [150.0 + 50 * i for i in range(11)]
+    grid = segs(root, "chart-grid")
+    assert sorted(num(g, "x1") for g in grid) == [150.0 + 50 * i for i in range(11)]
+    assert all(g["x1"] == g["x2"] for g in grid)
+    (axis,) = segs(root, "chart-axis")                # the 0% line, darker than the gridlines
+    assert num(axis, "x1") == 150.0
     assert [t.text for t in by_class(root, "chart-tick")] == [f"{10 * i}%" for i in range(11)]
     none = parse(rate_bars([rate_item("a", 0.85)], thresholds=()))
     assert not by_class(none, "chart-threshold")
@@ -263,14 +285,14 @@ def test_rate_bars_none_rate_shows_note_instead_of_bar():
     assert len(by_class(root, "chart-bar")) == 1
     assert [t.text for t in by_class(root, "chart-note")] == ["样本不足5人，不显示", "—", "—"]
     assert [t.text for t in by_class(root, "chart-value")] == ["92.0%"]
-    assert len(by_class(root, "chart-ci")) == 1
+    assert len(segs(root, "chart-ci")) == 1
 
 
 def test_rate_bars_clamps_and_tolerates_partial_intervals():
     root = parse(rate_bars([rate_item("a", 1.2, None, 0.9), rate_item("b", -0.1, 0.2, 0.1)]))
     bars = by_class(root, "chart-bar")
     assert [num(b, "width") for b in bars] == [500.0, 0.0]
-    (w,) = by_class(root, "chart-ci")                 # only the complete interval, reordered
+    (w,) = segs(root, "chart-ci")                 # only the complete interval, reordered
     assert (num(w, "x1"), num(w, "x2")) == (200.0, 250.0)
 
 
@@ -294,7 +316,7 @@ def test_rate_bars_property(rates):
         x, w = num(bar, "x"), num(bar, "width")
         assert x == 150.0 and 0.0 <= w <= 500.0
         assert abs(w - r * 500) <= 0.05 + 1e-9
-    for w in by_class(root, "chart-ci"):
+    for w in segs(root, "chart-ci"):
         assert 150.0 <= num(w, "x1") <= num(w, "x2") <= 650.0
     for v in by_class(root, "chart-value"):
         assert v.text.endswith("%") and "." in v.text
@@ -508,7 +530,7 @@ def test_ranking_geometry_and_text():
     bars = by_class(root, "chart-bar")
     assert [num(b, "width") for b in bars] == [round(0.345 / 0.4 * 430, 1), round(0.2 / 0.4 * 430, 1)]
     assert [t.text for t in by_class(root, "chart-tick")] == ["0%", "10%", "20%", "30%", "40%"]
-    ci = by_class(root, "chart-ci")[0]
+    ci = segs(root, "chart-ci")[0]
     assert (num(ci, "x1"), num(ci, "x2")) == (round(150 + 0.31 / 0.4 * 430, 1), round(150 + 0.38 / 0.4 * 430, 1))
 
 
@@ -538,7 +560,7 @@ def test_ranking_property(shares):
     root = parse(ranking_bars(items))
     for b in by_class(root, "chart-bar"):
         assert num(b, "x") == 150.0 and 0.0 <= num(b, "width") <= 430.0
-    assert all(math.isfinite(num(w, "x2")) and num(w, "x2") <= 580.0 for w in by_class(root, "chart-ci"))
+    assert all(math.isfinite(num(w, "x2")) and num(w, "x2") <= 580.0 for w in segs(root, "chart-ci"))
 
 
 # --- PDF (WeasyPrint renders inline SVG text) -------------------------------------------------

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .svg import (AMBER, AMBER_TEXT, AXIS, GRID, INK, MAIN, MUTED, SMALL_FONT, WHITE, baseline,
                   check_colour, clamp, cols_for, document, el, heading, integer_or_decimal, ink_on, label,
-                  message_chart, percent, text, text_width, usable)
+                  message_chart, percent, segments, text, text_width, usable)
 
 ROW_HEIGHT = 26
 BAR_HEIGHT = 14
@@ -67,35 +67,38 @@ def _title_block(title: object, y: float = 22) -> list[Markup]:
 
 
 def _x_axis(fr: Frame, top: float, bottom: float, *, scale: float, step_pct: int) -> list[Markup]:
-    """Vertical gridlines every ``step_pct`` percent from 0 to ``scale`` and their tick labels."""
-    out: list[Markup] = []
+    """Vertical gridlines every ``step_pct`` percent from 0 to ``scale`` (one path; the 0% line,
+    the axis, in a darker grey) and their tick labels."""
     top_pct = int(round(scale * 100))
-    for pct in range(0, top_pct + 1, step_pct):
-        x = fr.x(pct / 100, scale)
-        out.append(el("line", {"class": "chart-grid", "x1": x, "y1": top, "x2": x, "y2": bottom,
-                               "stroke": AXIS if pct == 0 else GRID, "stroke-width": 1}))
-        out.append(text(x, bottom + 14, f"{pct}%", size=SMALL_FONT, fill=MUTED, anchor="middle",
-                        cls="chart-tick"))
-    return out
+    xs = [(pct, fr.x(pct / 100, scale)) for pct in range(0, top_pct + 1, step_pct)]
+    out = [segments([(x, top, x, bottom) for pct, x in xs if pct], cls="chart-grid", stroke=GRID, stroke_width=1),
+           segments([(x, top, x, bottom) for pct, x in xs if not pct], cls="chart-grid chart-axis",
+                    stroke=AXIS, stroke_width=1)]
+    out += [text(x, bottom + 14, f"{pct}%", size=SMALL_FONT, fill=MUTED, anchor="middle", cls="chart-tick")
+            for pct, x in xs]
+    return [m for m in out if m is not None]
 
 
-def _whisker(fr: Frame, low: float | None, high: float | None, cy: float, scale: float = 1.0) -> list[Markup]:
-    """A 95% interval whisker with end caps; a white halo underneath keeps it visible on the bar."""
+def _whisker(fr: Frame, low: float | None, high: float | None, cy: float,
+             scale: float = 1.0) -> tuple[float, float, float] | None:
+    """A 95% interval whisker as ``(x1, x2, cy)``, or None without a complete interval."""
     if low is None or high is None:
-        return []
+        return None
     low, high = min(low, high), max(low, high)
-    x1, x2 = fr.x(low, scale), fr.x(high, scale)
-    out = [el("line", {"x1": x1, "y1": cy, "x2": x2, "y2": cy, "stroke": WHITE, "stroke-width": 2.8,
-                       "stroke-linecap": "round"})]
-    for x in (x1, x2):
-        out.append(el("line", {"x1": x, "y1": cy - 5, "x2": x, "y2": cy + 5, "stroke": WHITE,
-                               "stroke-width": 2.8}))
-    out.append(el("line", {"class": "chart-ci", "x1": x1, "y1": cy, "x2": x2, "y2": cy, "stroke": INK,
-                           "stroke-width": 1.2}))
-    for x in (x1, x2):
-        out.append(el("line", {"class": "chart-ci-cap", "x1": x, "y1": cy - 5, "x2": x, "y2": cy + 5,
-                               "stroke": INK, "stroke-width": 1.2}))
-    return out
+    return fr.x(low, scale), fr.x(high, scale), cy
+
+
+def _whiskers(whiskers: Sequence[tuple[float, float, float]]) -> list[Markup]:
+    """All whiskers of a chart, with end caps, in four paths (not five lines per row): a white
+    halo underneath keeps each visible on its bar, then the black interval lines and caps."""
+    if not whiskers:
+        return []
+    spans = [(x1, cy, x2, cy) for x1, x2, cy in whiskers]
+    caps = [(x, cy - 5, x, cy + 5) for x1, x2, cy in whiskers for x in (x1, x2)]
+    return [segments(spans, stroke=WHITE, stroke_width=2.8, stroke_linecap="round"),
+            segments(caps, stroke=WHITE, stroke_width=2.8),
+            segments(spans, cls="chart-ci", stroke=INK, stroke_width=1.2),
+            segments(caps, cls="chart-ci-cap", stroke=INK, stroke_width=1.2)]
 
 
 def _get(item: Mapping[str, Any], key: str) -> Any:
@@ -133,7 +136,7 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
 
     bars: list[Markup] = []
     overlays: list[Markup] = []
-    has_ci = False
+    whiskers: list[tuple[float, float, float]] = []
     for i, item in enumerate(items):
         cy = plot_top + i * ROW_HEIGHT + ROW_HEIGHT / 2
         bars.append(label(fr.left - LABEL_GAP, baseline(cy), _get(item, "label"), fr.label_cols,
@@ -147,8 +150,8 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
         bars.append(el("rect", {"class": "chart-bar", "x": fr.left, "y": cy - BAR_HEIGHT / 2,
                                 "width": fr.x(rate) - fr.left, "height": BAR_HEIGHT, "fill": MAIN}))
         whisker = _whisker(fr, usable(_get(item, "ci_low")), usable(_get(item, "ci_high")), cy)
-        has_ci = has_ci or bool(whisker)
-        overlays += whisker
+        if whisker:
+            whiskers.append(whisker)
         shown = percent(rate, below=_nearest_missed(rate, thresholds))
         overlays.append(text(fr.right + 6, baseline(cy), shown, fill=INK, cls="chart-value"))
 
@@ -160,8 +163,8 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
                                  "stroke-dasharray": "4 3"}))
         lines.append(text(x, plot_top - 7, percent(t, 0), size=SMALL_FONT, fill=AMBER_TEXT, anchor="middle",
                           weight="bold", cls="chart-threshold-label"))
-    body += bars + lines + overlays
-    notes = ["黑色横线：误差范围"] if has_ci else []
+    body += bars + lines + _whiskers(whiskers) + overlays
+    notes = ["黑色横线：误差范围"] if whiskers else []
     if thresholds:
         notes.append("虚线：" + "、".join(percent(t, 0) for t in sorted(thresholds)) + " 门槛")
     if notes:
@@ -211,7 +214,7 @@ def ranking_bars(items: Sequence[Mapping[str, Any]], *, width: int = 700, max_it
     body += _x_axis(fr, plot_top, plot_bottom, scale=scale, step_pct=step)
     bars: list[Markup] = []
     overlays: list[Markup] = []
-    has_ci = False
+    whiskers: list[tuple[float, float, float]] = []
     for i, item in enumerate(shown_items):
         cy = plot_top + i * ROW_HEIGHT + ROW_HEIGHT / 2
         bars.append(label(fr.left - LABEL_GAP, baseline(cy), _get(item, "label"), fr.label_cols,
@@ -224,21 +227,21 @@ def ranking_bars(items: Sequence[Mapping[str, Any]], *, width: int = 700, max_it
         bars.append(el("rect", {"class": "chart-bar", "x": fr.left, "y": cy - BAR_HEIGHT / 2,
                                 "width": fr.x(share, scale) - fr.left, "height": BAR_HEIGHT, "fill": MAIN}))
         whisker = _whisker(fr, usable(_get(item, "ci_low")), usable(_get(item, "ci_high")), cy, scale)
-        has_ci = has_ci or bool(whisker)
-        overlays += whisker
+        if whisker:
+            whiskers.append(whisker)
         value = percent(share)
         count = usable(_get(item, "count"))
         if count is not None:
             value += f"（n={integer_or_decimal(count)}）"
         overlays.append(text(fr.right + 6, baseline(cy), value, cls="chart-value"))
-    body += bars + overlays
+    body += bars + _whiskers(whiskers) + overlays
     foot_y = plot_bottom + 32
     if hidden > 0:
         body.append(text(fr.left, foot_y, f"另有 {hidden} 项未显示", size=SMALL_FONT, fill=MUTED,
                          cls="chart-footnote"))
         foot_y += 14
     foot = "提及该业态的受访居民比例"
-    if has_ci:
+    if whiskers:
         foot += "；黑色横线：误差范围"
     body.append(text(fr.left, foot_y, foot, size=SMALL_FONT, fill=MUTED, cls="chart-footnote"))
     return document(width, foot_y + 10, svg_title, body, responsive=responsive, cls="chart chart-ranking")
