@@ -15,6 +15,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..models import AuditEntry, Circle
+from ..models.community import PROJECT_STATUS_LABELS
 from ..timezones import local
 
 PAGE_SIZE = 50
@@ -129,13 +130,13 @@ def circle_names(session: Session, entries) -> dict[int, str]:
     return dict(session.exec(select(Circle.id, Circle.name).where(Circle.id.in_(ids))).all())
 
 
-def _status_labels(target_type: str | None) -> dict[str, str]:
-    """The words for a ``status`` code, which means different things on different objects."""
-    from ..models.community import PROJECT_STATUS_LABELS
-
-    return {"campaign": {"open": "开放", "closed": "已结束"},
-            "outlet": {"open": "在营", "closed": "已关闭", "merged": "已合并"},
-            "project": PROJECT_STATUS_LABELS}.get(target_type or "", {})
+#: The words for a ``status`` code, by what it is the status of (the same code means different
+#: things on a survey and on an outlet).
+STATUS_LABELS = {
+    "campaign": {"open": "开放", "closed": "已结束"},
+    "outlet": {"open": "在营", "closed": "已关闭", "merged": "已合并"},
+    "project": PROJECT_STATUS_LABELS,
+}
 
 
 def _value(key: str, value, names: dict[int, str] | None = None, target_type: str | None = None) -> str:
@@ -144,8 +145,9 @@ def _value(key: str, value, names: dict[int, str] | None = None, target_type: st
     from ..models.user import ROLE_LABELS
     from ..evaluation import states
 
-    if key == "status" and isinstance(value, str) and value in _status_labels(target_type):
-        return _status_labels(target_type)[value]
+    status_labels = STATUS_LABELS.get(target_type or "", {})
+    if key == "status" and isinstance(value, str) and value in status_labels:
+        return status_labels[value]
 
     if key in CIRCLE_LIST_KEYS and isinstance(value, list) and value and names is not None:
         return "、".join(f"{names.get(item, '已删除的生活圈')}（#{item}）" if isinstance(item, int) else readable(item)

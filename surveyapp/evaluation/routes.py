@@ -50,18 +50,17 @@ def circles():
 
 def rounds_using_campaigns(db, circle_id: int, except_evaluation_id: int | None = None) -> dict[int, list[int]]:
     """Campaign id → the rounds of the circle that score from it (withdrawn and corrected rounds
-    aside: their survey is free to be used again, e.g. by the correction)."""
-    rows = db.exec(select(Evaluation.campaign_id, Evaluation.round).where(
+    aside: their survey is free to be used again, e.g. by the correction), leaving out the
+    round ``except_evaluation_id`` (a round's own survey is not "used by another round")."""
+    query = select(Evaluation.campaign_id, Evaluation.round).where(
         Evaluation.circle_id == circle_id, Evaluation.campaign_id.is_not(None),
-        Evaluation.state.not_in((states.WITHDRAWN, states.CORRECTED)))).all()
-    used: dict[int, list[int]] = {}
-    for campaign_id, round_number in rows:
-        used.setdefault(campaign_id, []).append(round_number)
+        Evaluation.state.not_in((states.WITHDRAWN, states.CORRECTED)))
     if except_evaluation_id is not None:
-        own = db.get(Evaluation, except_evaluation_id)
-        if own is not None and own.campaign_id in used:
-            used[own.campaign_id] = [r for r in used[own.campaign_id] if r != own.round]
-    return {k: sorted(v) for k, v in used.items() if v}
+        query = query.where(Evaluation.id != except_evaluation_id)
+    used: dict[int, list[int]] = {}
+    for campaign_id, round_number in db.exec(query).all():
+        used.setdefault(campaign_id, []).append(round_number)
+    return {campaign_id: sorted(rounds) for campaign_id, rounds in used.items()}
 
 
 def resident_campaigns(db, circle_id: int, used: dict[int, list[int]] | None = None) -> list[Campaign]:
