@@ -96,3 +96,23 @@ def test_another_campaigns_answers_do_not_reach_the_kept_figures(db, computation
     assert computations == [one.id, two.id] and first != second
     assert patterns(db, one, questionnaire) == first and patterns(db, two, questionnaire) == second
     assert computations == [one.id, two.id]
+
+
+def test_the_community_lists_do_not_compute_pattern_statistics(app, db, computations):
+    """The officers' demand list reads the demand ranking, walking times and sample only: the
+    answer-pattern statistics (hundreds of model fits after each new answer) are not computed
+    for it, and its figures are those of the full summary."""
+    from surveyapp.community.queries import demand_list
+
+    questionnaire = load_questionnaire(RESIDENT)
+    circle = make_circle(db, communities=COMMUNITIES)
+    campaign = make_campaign(db, circle, RESIDENT)
+    items = generate(questionnaire, list(COMMUNITIES), 60, seed=16)
+    record_many(db, campaign, questionnaire, [NewResponse(answers=item.answers, channel="paper") for item in items])
+    with app.test_request_context():
+        listing = demand_list(db, circle)
+        assert computations == [] and listing["latest"]["respondents"] > 0
+        full = campaign_summary(db, campaign, questionnaire, sample_rate="0.03")
+        lean = campaign_summary(db, campaign, questionnaire, sample_rate="0.03", patterns=False)
+    assert computations == [campaign.id]
+    assert not set(PATTERN_PARTS) & set(lean) and {k: v for k, v in full.items() if k not in PATTERN_PARTS} == lean

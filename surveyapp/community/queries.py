@@ -48,8 +48,8 @@ def demand_campaigns(session: Session, circle_id: int) -> list[Campaign]:
 
 def _campaign_demand(session: Session, campaign: Campaign) -> dict:
     """The first demand ranking, the walking times and what the suggestions need from one
-    campaign's summary."""
-    summary = summary_for(session, campaign)
+    campaign's summary (without the answer-pattern statistics, which these lists do not show)."""
+    summary = summary_for(session, campaign, patterns=False)
     ranking = summary["demand"][0]
     questionnaire = questionnaire_by_hash(session, campaign.questionnaire_hash)
     question = questionnaire.question(ranking["name"])

@@ -30,13 +30,13 @@ def default_sample_rate() -> Fraction:
     return cache[key]
 
 
-def summary_for(session, campaign, detail: bool = True, sample_rate=None) -> dict:
+def summary_for(session, campaign, detail: bool = True, sample_rate=None, patterns: bool = True) -> dict:
     questionnaire = questionnaire_by_hash(session, campaign.questionnaire_hash)
     return campaign_summary(
         session, campaign, questionnaire,
         sample_rate=default_sample_rate() if sample_rate is None else sample_rate,
         too_fast_fraction=Fraction(str(current_app.config["TOO_FAST_FRACTION"])),
-        detail=detail,
+        detail=detail, patterns=patterns,
     )
 
 

@@ -130,8 +130,11 @@ def light_summaries(session: Session, campaigns, *, sample_rate,
 
 
 def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sample_rate,
-                     too_fast_fraction=TOO_FAST_FRACTION, detail: bool = True) -> dict:
+                     too_fast_fraction=TOO_FAST_FRACTION, detail: bool = True, patterns: bool = True) -> dict:
     """``sample_rate`` is the rules file's ``service.sample_rate`` (the one source of the rule).
+
+    ``patterns=False`` leaves out the statistics of whole answer patterns (reliability, key
+    drivers: hundreds of model fits after every new answer) for a reader that shows none of them.
 
     Only surveys whose kind feeds satisfaction (residents) have the sample rule and the scored
     indicators; for the others ``sample.applies`` is false, ``rate``/``required``/``met`` are
@@ -171,7 +174,8 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
     document["demand"] = _demand(tallies, questionnaire)
     document["walking"] = _walking(tallies, questionnaire)
     document["distributions"] = _distributions(tallies, questionnaire)
-    document.update(_pattern_statistics(session, campaign, questionnaire, tallies))
+    if patterns:
+        document.update(_pattern_statistics(session, campaign, questionnaire, tallies))
     return document
 
 
