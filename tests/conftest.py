@@ -1,13 +1,14 @@
 """Fixtures in flaskr's style: ``app`` (fresh database per test), ``client``, ``runner``.
 
-The database is SQLite in a temporary folder (migrated for every test), or, when
-SURVEYAPP_TEST_DATABASE_URL is set, that PostgreSQL database: migrated once per run and
-emptied before every test.
+The database is SQLite in a temporary folder (a copy of one database migrated once per run),
+or, when SURVEYAPP_TEST_DATABASE_URL is set, that PostgreSQL database: migrated once per run
+and emptied before every test.
 """
 from __future__ import annotations
 
 import os
 import re
+import shutil
 
 import pytest
 from hypothesis import settings
@@ -60,11 +61,26 @@ def _empty_tables(engine) -> None:
         connection.execute(text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory, postgres_engine):
+    """One SQLite file migrated to the latest schema per run, copied for every test: running
+    the migrations costs about 0.2 s, copying the file about a millisecond, and a copy is the
+    same fresh, empty database."""
+    if postgres_engine is not None:
+        return None
+    path = tmp_path_factory.mktemp("migrated") / "template.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def database_url(tmp_path, postgres_engine) -> str:
+def database_url(tmp_path, postgres_engine, migrated_sqlite) -> str:
     if postgres_engine is not None:
         _empty_tables(postgres_engine)
         return postgres_engine.url.render_as_string(hide_password=False)
+    shutil.copyfile(migrated_sqlite, tmp_path / "test.sqlite")
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
