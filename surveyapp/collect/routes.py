@@ -78,10 +78,19 @@ def notice(token: str):
     return response if device else _set_device_cookie(response, secrets.token_hex(16))
 
 
+@limiter.limit(_submit_limit, methods=["POST"])
+def _count_submission() -> None:
+    """The per-address submit limit (429 once passed), counted when a step is posted. Called
+    by the view for posts only, rather than decorating the view: a decorated view passes
+    through the limiter on every request, and the step pages a resident opens (half of every
+    journey's requests) have no limit to count."""
+
+
 @bp.route("/<token>/answer", methods=["GET", "POST"])
 @csrf.exempt  # checked by the engine itself, keeping the answers on failure
-@limiter.limit(_submit_limit, methods=["POST"])
 def answer(token: str):
+    if request.method == "POST":
+        _count_submission()
     found, page = _campaign_or_page(token)
     if page:
         return page
