@@ -104,7 +104,8 @@ NOT_READ = object()
 class Answering:
     """One respondent (or one interviewer's tablet) answering one campaign."""
 
-    campaign: Campaign
+    #: The campaign (the resident's pages pass its plain values, operations.PublicCampaign).
+    campaign: Campaign | operations.PublicCampaign
     circle: Any
     questionnaire: Any
     communities: list[str]

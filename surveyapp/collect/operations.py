@@ -36,6 +36,51 @@ def _device_hash(secret_key: str, campaign_id: int, device_id: str) -> str:
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class PublicCampaign:
+    """What a respondent's pages read of a campaign, as plain values: every one of their
+    requests reads it, and an ORM object (identity map, instrumented attributes, the session's
+    bookkeeping) costs twice the query itself for nothing here, as these pages never change it."""
+
+    id: int
+    circle_id: int
+    kind: str
+    token: str
+    questionnaire_hash: str
+    opens_at: datetime
+    closes_at: datetime | None
+    status: str
+    answers_per_device: int
+
+    #: The campaign's own rule (Campaign.state reads only status, opens_at and closes_at).
+    state = Campaign.state
+
+
+@dataclass(frozen=True, slots=True)
+class PublicCircle:
+    """What a respondent's pages show of the circle."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DraftValues:
+    """A device's draft as read with the campaign (the draft is written by save_draft's upsert,
+    never through this object)."""
+
+    answers: dict
+    step: int
+    submission_key: str
+    started_at: datetime
+    updated_at: datetime
+
+
+_CAMPAIGN_COLUMNS = tuple(Campaign.__table__.c[name] for name in PublicCampaign.__slots__)
+_CIRCLE_COLUMNS = tuple(Circle.__table__.c[name] for name in PublicCircle.__slots__)
+_DRAFT_COLUMNS = tuple(AnswerDraft.__table__.c[name] for name in DraftValues.__slots__)
+
+
 @dataclass(frozen=True)
 class _Statements:
     """The statements of every respondent request, built once: SQLAlchemy then reuses both
@@ -54,9 +99,11 @@ def _statements() -> _Statements:
     stored = (select(Response.id)
               .where(Response.campaign_id == bindparam("campaign_id"), Response.submission_key == bindparam("key"))
               .scalar_subquery())
+    draft = AnswerDraft.__table__
     return _Statements(
-        respondent=select(Campaign, Circle, given, AnswerDraft, stored).join(Circle, Circle.id == Campaign.circle_id)
-        .outerjoin(AnswerDraft, and_(AnswerDraft.campaign_id == Campaign.id, AnswerDraft.owner == bindparam("device")))
+        respondent=select(*_CAMPAIGN_COLUMNS, *_CIRCLE_COLUMNS, given, *_DRAFT_COLUMNS, draft.c.id, stored)
+        .select_from(Campaign.__table__).join(Circle.__table__, Circle.id == Campaign.circle_id)
+        .outerjoin(draft, and_(draft.c.campaign_id == Campaign.id, draft.c.owner == bindparam("device")))
         .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token")),
         draft=select(AnswerDraft).where(AnswerDraft.campaign_id == bindparam("campaign_id"),
                                         AnswerDraft.owner == bindparam("owner")),
@@ -72,26 +119,39 @@ _CAMPAIGN_IDS = ProcessMemo(4096)
 
 @dataclass(frozen=True)
 class Respondent:
-    campaign: Campaign
-    circle: Circle
+    campaign: PublicCampaign
+    circle: PublicCircle
     #: Keyed hash of the device cookie (None without one).
     device_hash: str | None
     #: Responses this device has given in this campaign.
     given: int
     #: The device's draft in this campaign, if any and not expired.
-    draft: AnswerDraft | None
+    draft: DraftValues | None
     #: The response already stored from the posted form (its submission key), if any: read
     #: in the same statement as the draft, so the two agree (a twin post that stored the
     #: form has deleted the draft).
     stored: int | None = None
 
 
+def _respondent(row, hashed: str | None) -> Respondent:
+    """The respondent's context from one row of the respondent statement (columns in the
+    order of the value classes' fields)."""
+    campaign_end = len(_CAMPAIGN_COLUMNS)
+    circle_end = campaign_end + len(_CIRCLE_COLUMNS)
+    draft_start = circle_end + 1
+    draft_end = draft_start + len(_DRAFT_COLUMNS)
+    count, draft_id, stored = row[circle_end], row[draft_end], row[draft_end + 1]
+    draft = DraftValues(*row[draft_start:draft_end]) if draft_id is not None else None
+    return Respondent(PublicCampaign(*row[:campaign_end]), PublicCircle(*row[campaign_end:circle_end]), hashed,
+                      int(count or 0), fresh_draft(draft), stored)
+
+
 def respondent_context(session: Session, secret_key: str, token: str, device: str | None,
                        submission_key: str | None = None) -> Respondent | None:
     """The campaign, its circle, and the device's answer count and draft for a respondent's
     request (and, for a post, whether its form was stored already), in one query once the
-    token has been seen by this process; None for an unknown token. Every page of the
-    resident's journey starts here."""
+    token has been seen by this process, read as plain values; None for an unknown token.
+    Every page of the resident's journey starts here."""
     if not token or len(token) > 64:
         return None
     for _attempt in range(2):
@@ -104,12 +164,11 @@ def respondent_context(session: Session, secret_key: str, token: str, device: st
         # No device yet: "device_hash = NULL" counts nothing (responses without a device,
         # paper ones, are not this phone's).
         hashed = _device_hash(secret_key, campaign_id, device) if device else None
-        row = session.exec(_statements().respondent,
-                           params={"campaign_id": campaign_id, "token": token, "device": hashed,
-                                   "key": submission_key}).first()
+        row = session.connection().execute(_statements().respondent,
+                                           {"campaign_id": campaign_id, "token": token, "device": hashed,
+                                            "key": submission_key}).first()
         if row is not None:
-            campaign, circle, count, draft, stored = row
-            return Respondent(campaign, circle, hashed, int(count or 0), fresh_draft(draft), stored)
+            return _respondent(row, hashed)
         _CAMPAIGN_IDS.forget(token)
     return None
 
@@ -148,7 +207,7 @@ def load_draft(session: Session, campaign: Campaign, owner: str) -> AnswerDraft 
     return fresh_draft(session.exec(_statements().draft, params={"campaign_id": campaign.id, "owner": owner}).first())
 
 
-def fresh_draft(draft: AnswerDraft | None) -> AnswerDraft | None:
+def fresh_draft(draft: AnswerDraft | DraftValues | None) -> AnswerDraft | DraftValues | None:
     if draft is not None and draft.updated_at < _fresh_after():
         return None  # expired; removed by the next purge
     return draft
