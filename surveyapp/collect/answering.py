@@ -165,13 +165,16 @@ class Answering:
             current = requested
         visible = visible_names(self.questionnaire, answers)
         current = settle(self.steps, visible, current)
-        return self.render(current, answers, key)
+        return self.render(current, answers, key, visible=visible)
 
     def render(self, current: int, answers: dict, key: str, errors: dict | None = None, status: int = 200,
-               banner: str | None = None, revealed=()):
+               banner: str | None = None, revealed=(), visible: frozenset[str] | None = None):
+        """The page of step ``current``; ``visible``: the questions shown given ``answers``,
+        when the caller has them already."""
         errors = errors or {}
         steps = self.steps
-        visible = visible_names(self.questionnaire, answers)
+        if visible is None:
+            visible = visible_names(self.questionnaire, answers)
         step = steps[current]
         views = question_views(self.questionnaire)
         communities = tuple(self.communities)
@@ -275,7 +278,8 @@ class Answering:
         if revealed and form.get("js") != "1":
             save(current)
             banner = "根据您的回答，本页多了几个问题，已用黄色标出，请看一下再继续。"
-            return Outcome("page", page=self.render(current, answers, key, banner=banner, revealed=revealed))
+            return Outcome("page", page=self.render(current, answers, key, banner=banner, revealed=revealed,
+                                                    visible=visible))
         step_errors = {name: message for name, message in errors.items() if name in step_names}
         if step_errors:
             save(current)

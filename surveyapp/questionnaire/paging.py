@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .answers import visible_questions
@@ -34,11 +35,13 @@ class Step:
     index: int
     blocks: tuple[Block, ...]
 
-    @property
+    # Computed once per step (steps are built once per questionnaire): every request reads
+    # them several times, and shown_steps reads the names of every step.
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for block in self.blocks for q in block.questions)
 
-    @property
+    @cached_property
     def names(self) -> frozenset[str]:
         return frozenset(q.name for q in self.questions)
 
