@@ -38,9 +38,34 @@ def get_circle(session: Session, circle_id: int) -> Circle | None:
 def community_choices(session: Session, circle_id: int) -> list[str]:
     """What a respondent can answer to "which community do you live in": the circle's
     communities, then "none of these" (which makes the response ineligible)."""
+    return choices_of(community_names(session, circle_id))
+
+
+def choices_of(names) -> list[str]:
+    """The choices of the community question given the circle's community names (in order)."""
     from ..responses.quality import OUTSIDE_COMMUNITY
 
-    return [*community_names(session, circle_id), OUTSIDE_COMMUNITY]
+    return [*names, OUTSIDE_COMMUNITY]
+
+
+def community_names_aggregate(dialect: str):
+    """The circle's community names as one JSON object {community id: name}, for a statement
+    that reads them together with other values (the resident's request reads them with its
+    campaign); :func:`names_from_aggregate` puts them in order. Correlated on Campaign's
+    circle. (SQLite 3.40 has no ORDER BY inside an aggregate: ordered by id afterwards.)"""
+    from sqlalchemy import JSON, func
+
+    from ..models import Campaign
+
+    aggregate = func.json_object_agg if dialect == "postgresql" else func.json_group_object
+    return (select(aggregate(Community.id, Community.name, type_=JSON))
+            .where(Community.circle_id == Campaign.circle_id).scalar_subquery())
+
+
+def names_from_aggregate(value) -> list[str]:
+    """Community names in registration (id) order from :func:`community_names_aggregate`'s
+    object (None for a circle without communities on PostgreSQL)."""
+    return [name for _id, name in sorted((value or {}).items(), key=lambda item: int(item[0]))]
 
 
 def issued_report_numbers(session: Session, circle_id: int) -> list[str]:

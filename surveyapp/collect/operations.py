@@ -15,6 +15,7 @@ from sqlalchemy import and_, bindparam, case, delete, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from ..circles.queries import choices_of, community_names_aggregate, names_from_aggregate
 from ..models import AnswerDraft, Campaign, Circle, Response
 from ..models.draft import DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
@@ -86,13 +87,14 @@ class _Statements:
     """The statements of every respondent request, built once: SQLAlchemy then reuses both
     their cache keys and their compiled forms, instead of building a select per call."""
 
-    respondent: Any
     draft: Any
     stored: Any
 
 
 @cache
-def _statements() -> _Statements:
+def _respondent_statement(dialect: str):
+    """The respondent's statement (see respondent_context), built once per dialect (the
+    community names are aggregated by a function of each database)."""
     given = (select(func.count()).select_from(Response)
              .where(Response.campaign_id == bindparam("campaign_id"), Response.device_hash == bindparam("device"))
              .scalar_subquery())
@@ -100,11 +102,16 @@ def _statements() -> _Statements:
               .where(Response.campaign_id == bindparam("campaign_id"), Response.submission_key == bindparam("key"))
               .scalar_subquery())
     draft = AnswerDraft.__table__
+    return (select(*_CAMPAIGN_COLUMNS, *_CIRCLE_COLUMNS, given, *_DRAFT_COLUMNS, draft.c.id, stored,
+                   community_names_aggregate(dialect))
+            .select_from(Campaign.__table__).join(Circle.__table__, Circle.id == Campaign.circle_id)
+            .outerjoin(draft, and_(draft.c.campaign_id == Campaign.id, draft.c.owner == bindparam("device")))
+            .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token")))
+
+
+@cache
+def _statements() -> _Statements:
     return _Statements(
-        respondent=select(*_CAMPAIGN_COLUMNS, *_CIRCLE_COLUMNS, given, *_DRAFT_COLUMNS, draft.c.id, stored)
-        .select_from(Campaign.__table__).join(Circle.__table__, Circle.id == Campaign.circle_id)
-        .outerjoin(draft, and_(draft.c.campaign_id == Campaign.id, draft.c.owner == bindparam("device")))
-        .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token")),
         draft=select(AnswerDraft).where(AnswerDraft.campaign_id == bindparam("campaign_id"),
                                         AnswerDraft.owner == bindparam("owner")),
         stored=select(Response.id).where(Response.campaign_id == bindparam("campaign_id"),
@@ -131,6 +138,9 @@ class Respondent:
     #: in the same statement as the draft, so the two agree (a twin post that stored the
     #: form has deleted the draft).
     stored: int | None = None
+    #: What the community question offers: the circle's communities (read in the same
+    #: statement), then "none of these".
+    communities: tuple[str, ...] = ()
 
 
 def _respondent(row, hashed: str | None) -> Respondent:
@@ -140,18 +150,18 @@ def _respondent(row, hashed: str | None) -> Respondent:
     circle_end = campaign_end + len(_CIRCLE_COLUMNS)
     draft_start = circle_end + 1
     draft_end = draft_start + len(_DRAFT_COLUMNS)
-    count, draft_id, stored = row[circle_end], row[draft_end], row[draft_end + 1]
+    count, draft_id, stored, names = row[circle_end], row[draft_end], row[draft_end + 1], row[draft_end + 2]
     draft = DraftValues(*row[draft_start:draft_end]) if draft_id is not None else None
     return Respondent(PublicCampaign(*row[:campaign_end]), PublicCircle(*row[campaign_end:circle_end]), hashed,
-                      int(count or 0), fresh_draft(draft), stored)
+                      int(count or 0), fresh_draft(draft), stored, tuple(choices_of(names_from_aggregate(names))))
 
 
 def respondent_context(session: Session, secret_key: str, token: str, device: str | None,
                        submission_key: str | None = None) -> Respondent | None:
-    """The campaign, its circle, and the device's answer count and draft for a respondent's
-    request (and, for a post, whether its form was stored already), in one query once the
-    token has been seen by this process, read as plain values; None for an unknown token.
-    Every page of the resident's journey starts here."""
+    """The campaign, its circle and its communities, and the device's answer count and draft
+    for a respondent's request (and, for a post, whether its form was stored already), in one
+    query once the token has been seen by this process, read as plain values; None for an
+    unknown token. Every page of the resident's journey starts here."""
     if not token or len(token) > 64:
         return None
     for _attempt in range(2):
@@ -164,9 +174,10 @@ def respondent_context(session: Session, secret_key: str, token: str, device: st
         # No device yet: "device_hash = NULL" counts nothing (responses without a device,
         # paper ones, are not this phone's).
         hashed = _device_hash(secret_key, campaign_id, device) if device else None
-        row = session.connection().execute(_statements().respondent,
-                                           {"campaign_id": campaign_id, "token": token, "device": hashed,
-                                            "key": submission_key}).first()
+        connection = session.connection()
+        row = connection.execute(_respondent_statement(connection.dialect.name),
+                                 {"campaign_id": campaign_id, "token": token, "device": hashed,
+                                  "key": submission_key}).first()
         if row is not None:
             return _respondent(row, hashed)
         _CAMPAIGN_IDS.forget(token)

@@ -13,7 +13,6 @@ from flask import (
 )
 
 from ..campaigns.queries import campaign_by_token
-from ..circles.queries import community_choices
 from ..db import get_session
 from ..extensions import csrf, limiter
 from ..models.timeutil import utcnow
@@ -102,7 +101,7 @@ def answer(token: str):
         hashed, draft = device_hash(current_app.config["SECRET_KEY"], campaign, device), None
     answering = Answering(
         campaign=campaign, circle=circle, questionnaire=questionnaire,
-        communities=community_choices(get_session(), circle.id), owner=hashed,
+        communities=list(respondent.communities), owner=hashed,
         step_url=lambda step: url_for("collect.answer", token=token, step=step),
         device_hash=hashed, device_answers=given, draft=draft,
         stored=respondent.stored if request.method == "POST" else NOT_READ,
