@@ -1,8 +1,9 @@
 """What the resident's pages reuse between requests changes nothing they show: an untouched
 question's markup rendered once (collect/answering.pristine_html) is the markup the template
-renders per request, on fresh steps, on a page of messages and after going back; the
-device's count is that of its own answers, never of the paper ones (no device). Runs on
-SQLite and, with SURVEYAPP_TEST_DATABASE_URL, on PostgreSQL."""
+renders per request, on fresh steps, on a page of messages and after going back, and so is
+a whole untouched step's page (collect/answering.reused_page) but for each phone's own CSRF
+token and submission key; the device's count is that of its own answers, never of the paper
+ones (no device). Runs on SQLite and, with SURVEYAPP_TEST_DATABASE_URL, on PostgreSQL."""
 from __future__ import annotations
 
 import re
@@ -50,6 +51,33 @@ def test_reused_question_markup_is_what_the_template_renders(app, campaign, monk
     assert reused == rendered
     assert "&lt;b&gt;" not in "".join(reused)  # the refused value is not echoed into a choice list
     assert 'name="q_business_overall" value="4" checked' in reused[-1]  # back: the answers given
+
+
+def test_a_reused_step_page_carries_each_phones_own_token_and_key(app, campaign, monkeypatch):
+    """The page of an untouched step is rendered once and reused: what it shows is what the
+    template renders for that phone (text size included), its CSRF token and submission key
+    are the phone's own, and the phone's answers posted with them are taken."""
+    url = url_of(campaign)
+
+    def first_step(client, large=False):
+        if large:
+            client.get(f"/s/{campaign.token}/text-size?size=large")
+        return client.get(url).get_data(as_text=True)
+
+    phones = [app.test_client() for _ in range(3)]
+    pages = [first_step(phones[0]), first_step(phones[1]), first_step(phones[2], large=True)]
+    assert VOLATILE.sub(r'\1-"', pages[0]) == VOLATILE.sub(r'\1-"', pages[1])
+    assert form_fields(pages[0])["csrf_token"] != form_fields(pages[1])["csrf_token"]
+    assert form_fields(pages[0])["submission_key"] != form_fields(pages[1])["submission_key"]
+    assert 'class="large-text"' in pages[2] and 'class="large-text"' not in pages[0]
+    for phone, page in zip(phones, pages):
+        moved = phone.post(url, data={**resident_answers(), **form_fields(page), "nav": "next"})
+        assert moved.status_code == 303 and "step=" in moved.headers["Location"]
+
+    monkeypatch.setattr(answering, "reused_page",
+                        lambda _page, template, context: answering.render_template(template, **context))
+    rendered = [first_step(app.test_client()), first_step(app.test_client(), large=True)]
+    assert [VOLATILE.sub(r'\1-"', p) for p in rendered] == [VOLATILE.sub(r'\1-"', p) for p in pages[1:]]
 
 
 def test_a_phone_without_a_device_counts_no_paper_answers(client, db, campaign):

@@ -10,17 +10,20 @@ moment earlier). The last step stores the response once, whatever the number of 
 the same form (its submission key).
 
 What does not depend on the request (the steps, each question's template, its skip-logic
-JSON, its folded choice lists) is computed once per questionnaire and reused.
+JSON, its folded choice lists, an untouched question's markup, the page of an untouched
+step but for its CSRF token and submission key) is computed once and reused.
 """
 from __future__ import annotations
 
+import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
 from flask import render_template, session as web_session
-from markupsafe import Markup
-from flask_wtf.csrf import ValidationError, validate_csrf
+from markupsafe import Markup, escape
+from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
 from ..models import Campaign, Channel
 from ..models.timeutil import utcnow
@@ -97,6 +100,31 @@ def question_views(questionnaire) -> dict[str, QuestionView]:
     return views
 
 
+#: Pages of untouched steps, by everything they show but the two values of the request.
+_PAGES = ProcessMemo(256)
+#: Stand-ins for the request's CSRF token and submission key in a page rendered for reuse.
+_CSRF_MARK = "csrf" + secrets.token_hex(12)
+_KEY_MARK = "key" + secrets.token_hex(12)
+
+
+def reused_page(page: tuple, template: str, context: dict) -> str:
+    """The page of a step nobody has touched (no answer shown, no message), rendered once by
+    ``template`` with stand-ins for the two values that differ per request, the CSRF token
+    and the submission key, and reused with this request's values put in their place,
+    escaped as the template escapes them. ``page``: everything else the page shows (see
+    Answering.render), so two requests with the same ``page`` get the same markup."""
+    parts = _PAGES.get(page)
+    if parts is None:
+        html = render_template(template, **{**context, "csrf_token": lambda: _CSRF_MARK, "submission_key": _KEY_MARK})
+        head, csrf, rest = html.partition(_CSRF_MARK)
+        middle, key, tail = rest.partition(_KEY_MARK)
+        if not (csrf and key) or _CSRF_MARK in tail or _KEY_MARK in head + middle + tail:
+            return render_template(template, **context)  # not where the page cache expects them
+        parts = _PAGES.remember(page, (head, middle, tail))
+    head, middle, tail = parts
+    return f"{head}{escape(generate_csrf())}{middle}{escape(context['submission_key'])}{tail}"
+
+
 NOT_READ = object()
 
 
@@ -128,6 +156,11 @@ class Answering:
     #: The response already stored from the posted form's submission key (or None), when the
     #: caller read it with the draft; NOT_READ: read here.
     stored: Any = NOT_READ
+    #: Whatever else the template shows that is not passed to it here (the resident's text
+    #: size, from a context processor), when the page of a step nobody has touched may be
+    #: rendered once and reused (see reused_page: campaign and circle must then be values,
+    #: as collect/operations.PublicCampaign); None: every page is rendered anew.
+    reuse_pages_for: tuple | None = None
 
     # --- structure --------------------------------------------------------------------------
 
@@ -208,15 +241,23 @@ class Answering:
                  if ref not in step.names and ref in visible and ref in answers}
         position, total = progress(steps, visible, current)
         error_links = [(q.name, views[q.name].short_label) for q in step.questions if q.name in errors]
-        html = render_template(
-            self.template, campaign=self.campaign, circle=self.circle, questionnaire=self.questionnaire,
+        context = dict(
+            campaign=self.campaign, circle=self.circle, questionnaire=self.questionnaire,
             blocks=blocks, step_index=current, position=position, total=total,
             is_last=next_step(steps, visible, current) is None,
             has_previous=previous_step(steps, visible, current) is not None,
             submission_key=key, known_answers=known, banner=banner, error_links=error_links, action=self.step_url(None),
             **self.extra_context,
         )
-        return html, status
+        untouched = self.reuse_pages_for is not None and not errors and banner is None and all(
+            entry["html"] is not None for block in blocks for entry in block["entries"])
+        if not untouched:
+            return render_template(self.template, **context), status
+        page = (self.template, self.questionnaire.content_hash, self.campaign, self.circle, communities,
+                tuple(sorted(self.extra_context.items())), self.reuse_pages_for, current,
+                tuple(q.name in visible for q in step.questions), json.dumps(known, sort_keys=True, ensure_ascii=False),
+                *(context[name] for name in ("position", "total", "is_last", "has_previous", "action")))
+        return reused_page(page, self.template, context), status
 
     # --- taking a step's answers ------------------------------------------------------------
 

@@ -106,6 +106,7 @@ def answer(token: str):
         device_hash=hashed, device_answers=given, draft=draft,
         stored=respondent.stored if request.method == "POST" else NOT_READ,
         extra_context={"textsize_back": "answer"},
+        reuse_pages_for=(_large_text(),),
     )
     if request.method == "GET":
         html, status = answering.show(request.args.get("step", type=int))
@@ -162,7 +163,11 @@ def text_size(token: str):
 
 @bp.app_context_processor
 def _text_size():
-    return {"large_text": request.cookies.get(TEXT_SIZE_COOKIE) == "large", "survey_kind": survey_kind}
+    return {"large_text": _large_text(), "survey_kind": survey_kind}
+
+
+def _large_text() -> bool:
+    return request.cookies.get(TEXT_SIZE_COOKIE) == "large"
 
 
 @bp.app_template_test("anonymous")
