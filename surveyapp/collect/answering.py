@@ -282,7 +282,7 @@ class Answering:
             current = min(max(int(form.get("step", "0")), 0), len(steps) - 1)
         except ValueError:
             current = 0
-        before = visible_names(self.questionnaire, answers)
+        earlier = dict(answers)  # as they were before this post (for the questions it reveals)
         for question in steps[current].questions:
             if question.is_note:
                 continue
@@ -313,10 +313,16 @@ class Answering:
 
         clean, errors = validate_answers(self.questionnaire, answers, self.communities)
         step_names = steps[current].names
-        revealed = [q.name for q in steps[current].questions
-                    if q.name in visible and q.name not in before and q.relevant is not None
-                    and q.name not in answers]
-        if revealed and form.get("js") != "1":
+        # Without JavaScript, follow-ups this post makes appear are shown before moving on
+        # (with it, the browser has shown them already: nothing to find out).
+        revealed = []
+        if form.get("js") != "1":
+            unanswered = [q.name for q in steps[current].questions
+                          if q.name in visible and q.relevant is not None and q.name not in answers]
+            if unanswered:
+                before = visible_names(self.questionnaire, earlier)
+                revealed = [name for name in unanswered if name not in before]
+        if revealed:
             save(current)
             banner = "根据您的回答，本页多了几个问题，已用黄色标出，请看一下再继续。"
             return Outcome("page", page=self.render(current, answers, key, banner=banner, revealed=revealed,
