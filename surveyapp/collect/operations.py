@@ -20,7 +20,7 @@ from ..models import AnswerDraft, Campaign, Circle, Response
 from ..models.draft import DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
 from ..memo import ProcessMemo
-from ..textinput import clean_data, scrub_text
+from ..textinput import clean_data, data_needs_cleaning, scrub_text
 
 #: An idempotency key as the form carries it (secrets.token_urlsafe(18): 144 bits).
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -247,6 +247,12 @@ def _draft_upsert(dialect: str):
     return statement
 
 
+def _scrubbed(answers: dict) -> dict:
+    """The answers after the database's text backstop; most need nothing, so they are looked
+    at before being copied (as db.scrub_before_flush does)."""
+    return clean_data(dict(answers), text=scrub_text) if data_needs_cleaning(answers) else answers
+
+
 def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dict, step: int,
                submission_key: str, started_at: datetime | None) -> None:
     """Insert or update the draft (one row per device and campaign) and commit, in one
@@ -258,7 +264,7 @@ def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dic
     # Written past the ORM, so past its flush-time text backstop (db.scrub_before_flush):
     # the same cleaning here (the form's text was cleaned when read; this catches the rest).
     connection.execute(_draft_upsert(connection.dialect.name), {
-        "campaign_id": campaign.id, "owner": owner, "answers": clean_data(dict(answers), text=scrub_text), "step": step,
+        "campaign_id": campaign.id, "owner": owner, "answers": _scrubbed(answers), "step": step,
         "submission_key": submission_key, "started_at": started_at or now, "updated_at": now,
         "fresh_after": _fresh_after(),
     })
