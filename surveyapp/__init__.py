@@ -13,11 +13,11 @@ from .config import PROJECT_ROOT, load_settings
 def create_app(config: dict | None = None):
     """Build the app. ``config`` overrides the environment (tests pass their own).
 
-    Flask is imported here, not at the top, so that the pure parts (questionnaire,
-    analysis, charts, reports) can be imported without it."""
-    from flask import Flask
+    Flask (through surveyapp.web.application) is imported here, not at the top, so that the
+    pure parts (questionnaire, analysis, charts, reports) can be imported without it."""
+    from .web.application import SurveyFlask
 
-    app = Flask(
+    app = SurveyFlask(
         __name__,
         instance_path=os.environ.get("SURVEYAPP_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
