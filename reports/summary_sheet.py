@@ -90,8 +90,13 @@ def _as_number(value: float | None) -> int | float | None:
 
 def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_number: str, issued_on: date,
                        fingerprint: str | None = None, rules_trial: bool = True, firm: str | None = None,
-                       corrects: str | None = None, correction_reason: str | None = None) -> bytes:
+                       corrects: str | None = None, correction_reason: str | None = None,
+                       preview: bool = False) -> bytes:
     """The 汇总表 as an XLSX workbook: a header row, the two scored indicators, then the detail items.
+
+    A ``preview`` says so where a reader looks without changing the table's shape (a city stacks
+    the sheets): the sheet's tab, the workbook's title and the header of every printed page, as
+    well as the number cell of every row.
 
     Every row carries the report's own facts (评价机构 = ``firm``, 项目负责人 = ``assessor``; with
     ``firm`` None the assessor is the 评价机构, as before firms were set) and, for a correction,
@@ -122,7 +127,10 @@ def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_num
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "汇总表"
+    sheet.title = "汇总表（预览·未签发）" if preview else "汇总表"
+    if preview:
+        sheet.oddHeader.center.text = sheet.evenHeader.center.text = "预览 · 未签发"
+        sheet.oddHeader.center.size = sheet.evenHeader.center.size = 16
     append_row(sheet, HEADER)
     for row in rows:
         append_row(sheet, [_as_number(v) if isinstance(v, float) else v for v in row])
@@ -146,7 +154,7 @@ def summary_sheet_xlsx(summary: dict, *, circle: dict, assessor: str, report_num
 
     stamp = datetime.combine(issued_on, time(0, 0))
     workbook.properties.creator = xlsx_text(assessor)
-    workbook.properties.title = xlsx_text(f"{base[0]} 汇总表")
+    workbook.properties.title = xlsx_text(f"{base[0]} 汇总表" + ("（预览·未签发）" if preview else ""))
     workbook.properties.created = stamp
     buffer = io.BytesIO()
     workbook.save(buffer)

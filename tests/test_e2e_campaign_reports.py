@@ -48,7 +48,7 @@ def issue_from_the_page(page, base: str, label: str, reason: str | None = None) 
     page.click("button:has-text('签发报告')")
     assert "密码不正确，报告没有签发。" in page.content()
     if reason is not None:
-        assert page.locator("textarea[name=reason]").input_value() == reason
+        assert page.locator("#reason-given").inner_text() == reason
     page.check("input[name=previewed]")
     page.fill("input[name=password]", PASSWORD)
     shoot(page, f"campaign-report-{label}-confirm")
@@ -107,10 +107,19 @@ def test_a_survey_report_issued_corrected_and_a_sheet_withdrawn_merchant_survey_
     # Correct the 满意度调查报告: a reason, the preview naming the old number, the password.
     page.locator("#reports tr", has_text="MY-2026-0001").locator("a", has_text="更正").click()
     assert "更正满意度调查报告" in page.locator("h1").inner_text()
+    # The reason comes first (nothing to preview or sign without it), so the preview prints it.
     assert page.locator("textarea[name=reason]").get_attribute("required") is not None
-    href = page.locator("#preview-link").get_attribute("href")
-    assert all("取代MY-2026-0001" in p for p in pdf_pages(page.request.get(base + href).body()))
+    assert page.locator("#preview-link").count() == 0 and page.locator("input[name=password]").count() == 0
+    page.fill("textarea[name=reason]", "补录纸质问卷")
+    page.click("button:has-text('下一步：预览更正报告')")
+    page.click("#change-reason")                                   # changed once, the typed text kept
+    assert page.locator("textarea[name=reason]").input_value() == "补录纸质问卷"
     page.fill("textarea[name=reason]", REASON)
+    page.click("button:has-text('下一步：预览更正报告')")
+    href = page.locator("#preview-link").get_attribute("href")
+    previewed = pdf_pages(page.request.get(base + href).body())
+    assert all("取代MY-2026-0001" in p for p in previewed)
+    assert "更正理由：补录了3份纸质问卷。" in "".join(previewed)
     issue_from_the_page(page, base, "correction", reason=REASON)
     content = page.content()
     assert "编号 MY-2026-0002" in content and "更正并取代 MY-2026-0001" in content

@@ -263,3 +263,27 @@ def test_reports_of_other_circles_are_404(db, client, campaign, app):
                 f"/staff/campaigns/{other.id}/poster.pdf", f"/staff/reports/{issued.id}/withdraw",
                 f"/staff/campaigns/{other.id}/issue/campaign_report"]:
         assert client.get(url).status_code == 404, url
+
+
+def test_the_xlsx_preview_says_so_on_its_tab_title_and_printed_pages_and_the_issued_sheet_does_not(
+        db, client, campaign):
+    from io import BytesIO
+
+    _assessor(db, client, campaign)
+    preview = client.get(f"/staff/campaigns/{campaign.id}/preview/summary_sheet_xlsx")
+    assert preview.status_code == 200
+    book = load_workbook(BytesIO(preview.data))
+    sheet = book.active
+    assert sheet.title == "汇总表（预览·未签发）" and book.properties.title.endswith("汇总表（预览·未签发）")
+    assert sheet.oddHeader.center.text == "预览 · 未签发"
+    header = [cell.value for cell in sheet[1]]
+    assert all(row[header.index("报告编号")] == "预览（未签发）" for row in sheet.iter_rows(min_row=2, values_only=True))
+
+    issue_page = client.get(f"/staff/campaigns/{campaign.id}/issue/summary_sheet_xlsx").get_data(as_text=True)
+    client.post(f"/staff/campaigns/{campaign.id}/reports", data={
+        "csrf_token": csrf_token(issue_page), "kind": "summary_sheet_xlsx", "previewed": "yes",
+        "password": "long-password"})
+    issued = db.exec(select(IssuedReport)).one()
+    sheet = load_workbook(BytesIO(issued.content)).active
+    assert sheet.title == "汇总表" and not sheet.oddHeader.center.text
+    assert "预览" not in "".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)

@@ -82,10 +82,12 @@ def preview(campaign_id: int, kind: str):
 def campaign_issue_page(campaign_id: int, kind: str):
     """签发 a 满意度调查报告 or 汇总表 step by step, as for an evaluation report: the state of
     the survey, the preview, the confirmation with the password. ``?replaces=`` makes it a
-    correction of that report."""
+    correction of that report; its reason is asked first (``?reason=``), so that the preview
+    already prints it as the issued correction will."""
     campaign = campaign_or_404(campaign_id)
     _campaign_kind_or_404(campaign, kind)
-    return _campaign_issue_page(campaign, kind, _replaced_report(campaign, request.args.get("replaces")))
+    replaces = _replaced_report(campaign, request.args.get("replaces"))
+    return _campaign_issue_page(campaign, kind, replaces, request.args.get("reason", "").strip() if replaces else "")
 
 
 def _campaign_issue_page(campaign: Campaign, kind: str, replaces: IssuedReport | None, reason: str = "",
