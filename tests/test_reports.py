@@ -6,12 +6,14 @@ needs Flask or a database.
 from __future__ import annotations
 
 import base64
+import gc
 import io
 import json
 import re
 import shutil
 import socket
 import subprocess
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from markupsafe import Markup
 from reports import (ReportURLFetcher, campaign_report, neutralise, qr_poster, summary_sheet_pdf,
                      summary_sheet_xlsx)
 from reports.campaign import report_context, verdict
-from reports.rendering import STATIC_DIR, FetchRefused, chart_image, render_html
+from reports.rendering import STATIC_DIR, FetchRefused, chart_image, cyclic_collection_paused, render_html
 
 DATA = Path(__file__).parent / "data"
 # poppler-utils is installed by `make install`; without it these tests fail, never skip.
@@ -347,6 +349,46 @@ def test_chart_image_carries_the_svg_unchanged_and_its_title_escaped():
     assert chart_image(None) is None
     untitled = str(chart_image(Markup('<svg xmlns="http://www.w3.org/2000/svg"/>')))
     assert untitled.endswith('alt="图表">')
+
+
+def test_collector_paused_while_rendering_and_restored_after():
+    """Overlapping renders (threads of one server) turn the collector back on only when the
+    last ends, and a collector that was off before stays off."""
+    assert gc.isenabled()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with cyclic_collection_paused():
+            first_in.set()
+            second_in.wait(5)
+        seen["after first"] = gc.isenabled()     # the second render is still running
+        first_out.set()
+
+    def second():
+        first_in.wait(5)
+        with cyclic_collection_paused():
+            seen["inside"] = gc.isenabled()
+            second_in.set()
+            first_out.wait(5)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == {"inside": False, "after first": False}
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), cyclic_collection_paused():
+        raise RuntimeError("a render that fails")
+    assert gc.isenabled()
 
 
 # --- the summary sheet --------------------------------------------------------------------------
