@@ -219,10 +219,10 @@ def test_hostile_text_is_text_and_fetches_nothing(tmp_path, no_network):
     assert "示例<b>生活圈</b>" in text
     assert "</table><imgsrc=http://127.0.0.1:1/y>" in text
     assert "1<script>fetch('http://127.0.0.1:1/z')</script>" in text
-    # Only our own stylesheet and the nine charts (our own SVG as data: images: the two indicators,
-    # the details, four breakdowns, one key-driver grid and the one demand ranking) were requested;
-    # nothing refused (nothing else was even asked for).
-    assert fetcher.served == [(STATIC_DIR / "report.css").as_uri()] + ["data:"] * 9
+    # Only our own stylesheet and the seven charts (our own SVG as data: images: the two indicators,
+    # the details, one per grouping (age band, community) with both indicators, one key-driver grid
+    # and the one demand ranking) were requested; nothing refused (nothing else was even asked for).
+    assert fetcher.served == [(STATIC_DIR / "report.css").as_uri()] + ["data:"] * 7
     assert fetcher.refused == []
     assert no_network == []
     assert page_count(pdf, tmp_path) > 5
@@ -249,6 +249,21 @@ def test_small_groups_are_suppressed(tmp_path):
     assert text.count("少于5人，不显示") >= 2
     for figure in ("61.2%", "54.3%", "20.8%", "97.1%", "37.1%", "95.0%"):    # not in tables, not in charts
         assert figure not in text
+
+
+def test_breakdowns_one_chart_per_grouping_with_both_indicators():
+    context = report_context(load_summary(), **OPTIONS)
+    groupings = context["breakdown_groupings"]
+    assert sorted(g["title"] for g in groupings) == ["业态满意与服务满意 · 按年龄段", "业态满意与服务满意 · 按社区"]
+    for grouping in groupings:
+        # every table of the chapter is still there, under its grouping
+        assert [t["title"] for t in grouping["tables"]] == [f"{name} · {grouping['by']}" for name in ("业态满意", "服务满意")]
+        chart = str(grouping["chart"])
+        assert chart.count('class="chart-legend"') == 2 and "业态满意" in chart and "服务满意" in chart
+        rows = len(grouping["tables"][0]["rows"])
+        assert chart.count('class="chart-bar"') == 2 * rows        # one bar per indicator and group
+    html = render_html("campaign.html", context)
+    assert html.count('<div class="breakdown">') == 2
 
 
 def test_table_headers_repeat_on_every_page(tmp_path):
