@@ -26,6 +26,17 @@ def test_staff_pages_require_sign_in(client, path):
     assert "/staff/login" in response.headers["Location"]
 
 
+def test_outside_the_test_suite_passwords_are_hashed_with_scrypt():
+    """The suite hashes with one PBKDF2 round (tests/conftest.py); a process of its own, as in
+    production, makes scrypt hashes."""
+    import subprocess
+    import sys
+
+    made = subprocess.run([sys.executable, "-c", "from surveyapp.auth.users import hash_password; "
+                           "print(hash_password('correct-horse'))"], capture_output=True, text=True, check=True)
+    assert made.stdout.startswith("scrypt:")
+
+
 def test_password_is_hashed_and_sign_in_works(client, db):
     user = create_user(db, "zhang", "correct-horse", "assessor", "张评估")
     assert "correct-horse" not in user.password_hash and user.password_hash.startswith(("scrypt:", "pbkdf2:"))

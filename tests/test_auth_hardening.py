@@ -126,9 +126,9 @@ def counted_checks(monkeypatch):
         calls["check"] += 1
         return real_check(*args)
 
-    def make(*args):
+    def make(*args, **kwargs):
         calls["make"] += 1
-        return real_make(*args)
+        return real_make(*args, **kwargs)
 
     monkeypatch.setattr(users, "check_password_hash", check)
     monkeypatch.setattr(users, "generate_password_hash", make)

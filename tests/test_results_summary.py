@@ -202,6 +202,7 @@ def test_summary_cli_json_matches_the_api(app, db, runner, campaign, questionnai
     assert document["campaign"]["id"] == campaign.id and document["campaign"]["version"] == "1"
     plain = runner.invoke(args=["summary", "--campaign", str(campaign.id)])
     assert "业态满意: 93.3%" in plain.output and "得分 16 / 16" in plain.output
+    assert "误差范围" in plain.output and "区间" not in plain.output  # plain words, as in the reports
 
 
 def test_summary_cli_unknown_campaign(runner):

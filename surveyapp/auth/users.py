@@ -12,6 +12,15 @@ from ..models import Circle, CircleAccess, Role, User
 
 MIN_PASSWORD_LENGTH = 8
 
+#: How passwords are hashed: werkzeug's scrypt, which is slow on purpose (about 0.1 s per hash
+#: or check on this kind of machine). Only the test suite lowers it (tests/conftest.py), where
+#: hundreds of sign-ins would otherwise cost minutes and prove nothing more.
+HASH_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=HASH_METHOD)
+
 
 class AccountError(ValueError):
     """A user command that cannot be carried out; the message is for the operator."""
@@ -49,7 +58,7 @@ def create_user(session: Session, username: str, password: str, role: str, displ
         raise AccountError(f"用户名 {username} 已存在")
     user = User(
         username=username,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         role=role,
         display_name=display_name or username,
         must_change_password=must_change_password,
@@ -66,7 +75,7 @@ def create_user(session: Session, username: str, password: str, role: str, displ
 def _dummy_hash() -> str:
     """A hash made like every real one, checked when the username is unknown (made once per
     process on first use, not at import)."""
-    return generate_password_hash("not-a-password")
+    return hash_password("not-a-password")
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -81,7 +90,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
 
 
 def change_own_password(session: Session, user: User, current: str, new: str) -> tuple[str, str] | None:

@@ -39,5 +39,5 @@ def summary_command(campaign_id, as_json):
         click.echo(f"  剔除 {document['quality']['exclusion_labels'].get(reason, reason)}: {n}")
     for indicator in document["indicators"].values():
         flag = "（临界）" if indicator["borderline"] else ""
-        click.echo(f"{indicator['label']}: {_percent(indicator['rate'])}，95% 区间 {_percent(indicator['ci_low'])}–"
+        click.echo(f"{indicator['label']}: {_percent(indicator['rate'])}，误差范围 {_percent(indicator['ci_low'])}–"
                    f"{_percent(indicator['ci_high'])}，得分 {indicator['points']} / {indicator['max_points']}{flag}")
