@@ -17,7 +17,7 @@ from typing import Any
 
 from surveyapp.charts import percent
 from surveyapp.models.response import CHANNEL_NAMES
-from surveyapp.results.figures import summary_figures
+from surveyapp.results.figures import breakdown_pair_figures, summary_figures
 
 from .conclusions import conclusions
 from .glossary import glossary
@@ -225,7 +225,7 @@ def _detail_rows(summary: Mapping[str, Any]) -> list[dict]:
     return groups
 
 
-def _breakdowns(summary: Mapping[str, Any], figures: Mapping[str, Any]) -> list[dict]:
+def _breakdowns(summary: Mapping[str, Any]) -> list[dict]:
     out = []
     indicators = summary.get("indicators") or {}
     for indicator, by_group in (summary.get("breakdowns") or {}).items():
@@ -255,8 +255,21 @@ def _breakdowns(summary: Mapping[str, Any], figures: Mapping[str, Any]) -> list[
                 test = "未做检验：可比较的组不足两个。"
             label = (indicators.get(indicator) or {}).get("label") or indicator
             out.append({"title": f"{label} · {by}", "heading": heading, "rows": rows, "test": test,
-                        "chart": figures.get("breakdowns", {}).get((indicator, group_question))})
+                        "label": label, "group_question": group_question})
     return out
+
+
+def _breakdown_groupings(breakdowns: Sequence[Mapping[str, Any]], charts: Mapping[str, Any]) -> list[dict]:
+    """The breakdown tables gathered by grouping (age band, community), each grouping with one
+    chart of every indicator side by side (:func:`surveyapp.charts.paired_rate_bars`)."""
+    out: dict[str, dict] = {}
+    for table in breakdowns:
+        question = table["group_question"]
+        by = GROUP_QUESTION_LABELS.get(question, ("分组", "按" + str(question)))[1]
+        grouping = out.setdefault(question, {"by": by, "labels": [], "tables": [], "chart": charts.get(question)})
+        grouping["labels"].append(table["label"])
+        grouping["tables"].append(table)
+    return [dict(g, title=f"{'与'.join(g['labels'])} · {g['by']}") for g in out.values()]
 
 
 def _drivers(summary: Mapping[str, Any], figures: Mapping[str, Any]) -> list[dict]:
@@ -560,7 +573,7 @@ def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
         "figures": {"sample": figures.get("sample"), "indicators": figures.get("indicators"),
                     "details": figures.get("details")},
         "detail_groups": _detail_rows(summary),
-        "breakdowns": _breakdowns(summary, figures),
+        "breakdowns": _breakdowns(summary),
         "drivers": _drivers(summary, figures),
         "demand": _demand(summary, figures),
         "walking": _walking(summary),
@@ -569,6 +582,8 @@ def report_context(summary: Mapping[str, Any], *, circle: Mapping[str, Any], ass
         "merchants": merchants,
         "walk_coverage": coverage_context(walk_coverage),
     }
+    context["breakdown_groupings"] = _breakdown_groupings(context["breakdowns"],
+                                                          breakdown_pair_figures(summary, responsive=False))
     context["chapters"] = {c["key"]: c for c in chapters(context)}
     return context
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from surveyapp.charts import (display_width, distribution_bars, importance_performance_grid, percent,
-                              ranking_bars, rate_bars, sample_progress, truncate)
+from surveyapp.charts import (display_width, distribution_bars, importance_performance_grid, paired_rate_bars,
+                              percent, ranking_bars, rate_bars, sample_progress, truncate)
 from surveyapp.charts.grid import quadrant
 from surveyapp.charts.svg import clean_text, el, fmt, text_width
 
@@ -85,6 +85,9 @@ def all_charts(label="便利店"):
                                     x_label=label, y_label=label, title=label),
         ranking_bars([{"label": label, "share": 0.345, "ci_low": 0.31, "ci_high": 0.38, "count": 207}],
                      title=label),
+        paired_rate_bars([{"label": label, "values": [rate_item(label, 0.5, 0.45, 0.55),
+                                                      rate_item(label, None, note=label)]}],
+                         series=[label, "服务满意"], title=label),
     ]
 
 
@@ -286,6 +289,34 @@ def test_rate_bars_none_rate_shows_note_instead_of_bar():
     assert [t.text for t in by_class(root, "chart-note")] == ["样本不足5人，不显示", "—", "—"]
     assert [t.text for t in by_class(root, "chart-value")] == ["92.0%"]
     assert len(segs(root, "chart-ci")) == 1
+
+
+def test_paired_rate_bars_one_bar_per_indicator_in_each_group():
+    rows = [{"label": "18–29岁", "values": [rate_item("", 0.5, 0.45, 0.55), rate_item("", 0.913, 0.89, 0.93)]},
+            {"label": "70岁及以上", "values": [rate_item("", None, note="少于5人，不显示"), rate_item("", 0.8)]},
+            {"label": "新分组", "values": [rate_item("", 0.6)]}]             # no second value: "—"
+    root = parse(paired_rate_bars(rows, series=["业态满意", "服务满意"]))
+    check_safe_document(root)
+    bars = by_class(root, "chart-bar")
+    # plot area 150..650 as in rate_bars: 0.5 → 250, 0.913 → 456.5; series colours by position
+    assert [num(b, "width") for b in bars] == [250.0, 456.5, 400.0, 300.0]
+    assert [b.get("fill") for b in bars] == ["#a4262c", "#a9bccf", "#a9bccf", "#a4262c"]
+    assert all(num(b, "x") == 150.0 and num(b, "height") == 11.0 for b in bars)
+    # the two bars of a group 14 apart, groups 35 apart (two bars, a gap of 3, 10 of padding)
+    assert num(bars[1], "y") - num(bars[0], "y") == 14.0
+    assert num(bars[3], "y") - num(bars[0], "y") == 70.0
+    assert [t.text for t in by_class(root, "chart-label")] == ["18–29岁", "70岁及以上", "新分组"]
+    assert [t.text for t in by_class(root, "chart-value")] == ["50.0%", "91.3%", "80.0%", "60.0%"]
+    assert [t.text for t in by_class(root, "chart-note")] == ["少于5人，不显示", "—"]
+    whiskers = segs(root, "chart-ci")
+    assert [(num(w, "x1"), num(w, "x2")) for w in whiskers] == [(375.0, 425.0), (595.0, 615.0)]
+    for w, b in zip(whiskers, bars):
+        assert num(w, "y1") == num(b, "y") + 5.5                # on its bar's centre line
+    assert [t.text for t in by_class(root, "chart-legend")] == ["业态满意", "服务满意"]
+    assert [t.text for t in by_class(root, "chart-threshold-label")] == ["80%", "90%"]
+    assert [t.text for t in by_class(root, "chart-tick")] == [f"{10 * i}%" for i in range(11)]
+    empty = parse(paired_rate_bars([], series=["业态满意"]))
+    assert "无数据" in texts(empty)
 
 
 def test_rate_bars_clamps_and_tolerates_partial_intervals():

@@ -6,12 +6,14 @@ needs Flask or a database.
 from __future__ import annotations
 
 import base64
+import gc
 import io
 import json
 import re
 import shutil
 import socket
 import subprocess
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from markupsafe import Markup
 from reports import (ReportURLFetcher, campaign_report, neutralise, qr_poster, summary_sheet_pdf,
                      summary_sheet_xlsx)
 from reports.campaign import report_context, verdict
-from reports.rendering import STATIC_DIR, FetchRefused, chart_image, render_html
+from reports.rendering import STATIC_DIR, FetchRefused, chart_image, cyclic_collection_paused, render_html
 
 DATA = Path(__file__).parent / "data"
 # poppler-utils is installed by `make install`; without it these tests fail, never skip.
@@ -217,10 +219,10 @@ def test_hostile_text_is_text_and_fetches_nothing(tmp_path, no_network):
     assert "示例<b>生活圈</b>" in text
     assert "</table><imgsrc=http://127.0.0.1:1/y>" in text
     assert "1<script>fetch('http://127.0.0.1:1/z')</script>" in text
-    # Only our own stylesheet and the nine charts (our own SVG as data: images: the two indicators,
-    # the details, four breakdowns, one key-driver grid and the one demand ranking) were requested;
-    # nothing refused (nothing else was even asked for).
-    assert fetcher.served == [(STATIC_DIR / "report.css").as_uri()] + ["data:"] * 9
+    # Only our own stylesheet and the seven charts (our own SVG as data: images: the two indicators,
+    # the details, one per grouping (age band, community) with both indicators, one key-driver grid
+    # and the one demand ranking) were requested; nothing refused (nothing else was even asked for).
+    assert fetcher.served == [(STATIC_DIR / "report.css").as_uri()] + ["data:"] * 7
     assert fetcher.refused == []
     assert no_network == []
     assert page_count(pdf, tmp_path) > 5
@@ -247,6 +249,21 @@ def test_small_groups_are_suppressed(tmp_path):
     assert text.count("少于5人，不显示") >= 2
     for figure in ("61.2%", "54.3%", "20.8%", "97.1%", "37.1%", "95.0%"):    # not in tables, not in charts
         assert figure not in text
+
+
+def test_breakdowns_one_chart_per_grouping_with_both_indicators():
+    context = report_context(load_summary(), **OPTIONS)
+    groupings = context["breakdown_groupings"]
+    assert sorted(g["title"] for g in groupings) == ["业态满意与服务满意 · 按年龄段", "业态满意与服务满意 · 按社区"]
+    for grouping in groupings:
+        # every table of the chapter is still there, under its grouping
+        assert [t["title"] for t in grouping["tables"]] == [f"{name} · {grouping['by']}" for name in ("业态满意", "服务满意")]
+        chart = str(grouping["chart"])
+        assert chart.count('class="chart-legend"') == 2 and "业态满意" in chart and "服务满意" in chart
+        rows = len(grouping["tables"][0]["rows"])
+        assert chart.count('class="chart-bar"') == 2 * rows        # one bar per indicator and group
+    html = render_html("campaign.html", context)
+    assert html.count('<div class="breakdown">') == 2
 
 
 def test_table_headers_repeat_on_every_page(tmp_path):
@@ -347,6 +364,46 @@ def test_chart_image_carries_the_svg_unchanged_and_its_title_escaped():
     assert chart_image(None) is None
     untitled = str(chart_image(Markup('<svg xmlns="http://www.w3.org/2000/svg"/>')))
     assert untitled.endswith('alt="图表">')
+
+
+def test_collector_paused_while_rendering_and_restored_after():
+    """Overlapping renders (threads of one server) turn the collector back on only when the
+    last ends, and a collector that was off before stays off."""
+    assert gc.isenabled()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with cyclic_collection_paused():
+            first_in.set()
+            second_in.wait(5)
+        seen["after first"] = gc.isenabled()     # the second render is still running
+        first_out.set()
+
+    def second():
+        first_in.wait(5)
+        with cyclic_collection_paused():
+            seen["inside"] = gc.isenabled()
+            second_in.set()
+            first_out.wait(5)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == {"inside": False, "after first": False}
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), cyclic_collection_paused():
+        raise RuntimeError("a render that fails")
+    assert gc.isenabled()
 
 
 # --- the summary sheet --------------------------------------------------------------------------

@@ -174,6 +174,94 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
     return document(width, height, svg_title, body, responsive=responsive, cls="chart chart-rates")
 
 
+# --- 1b. several indicators per group ----------------------------------------------------------
+
+#: Fills of the series of :func:`paired_rate_bars`, by position: the main dark red, then a light
+#: blue-grey (relative luminance 0.10 and 0.49: apart in greyscale print too).
+SERIES_COLOURS = (MAIN, "#a9bccf")
+PAIR_BAR_HEIGHT = 11
+PAIR_BAR_GAP = 3
+PAIR_ROW_PADDING = 10
+
+
+def paired_rate_bars(rows: Sequence[Mapping[str, Any]], *, series: Sequence[str],
+                     thresholds: Sequence[float] = (0.80, 0.90), title: str | None = None, width: int = 700,
+                     responsive: bool = False) -> Markup:
+    """Satisfaction rates of several indicators side by side for each group (one bar per
+    indicator, in the order of ``series``, each with its 95% interval whisker and its value), on
+    the same 0–100% axis, thresholds and footnote as :func:`rate_bars`, with a legend.
+
+    Why: the report compares 业态满意 and 服务满意 across the same groups (age bands,
+    communities); one chart per grouping shows both at once, where one chart per indicator
+    repeated the axis, the group labels and the thresholds.
+
+    ``rows``: ``{"label", "values": [item per series]}``, each item ``{"rate", "ci_low",
+    "ci_high", "note"}`` as in :func:`rate_bars` (a None item or rate shows the note or "—").
+    """
+    title = heading(title)
+    rows = list(rows or ())
+    names = [str(name) for name in series]
+    fr = frame(width, 50)
+    thresholds = [t for t in (usable(t) for t in thresholds) if t is not None and 0 <= t <= 1]
+    svg_title = title or "各分组满意率及误差范围"
+    if not rows or not names:
+        return message_chart(width, title, "无数据", responsive=responsive, cls="chart chart-rates-paired")
+    fills = [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(names))]
+    bars_height = len(names) * PAIR_BAR_HEIGHT + (len(names) - 1) * PAIR_BAR_GAP
+    row_height = bars_height + PAIR_ROW_PADDING
+    top = TITLE_HEIGHT if title else 8
+    plot_top = top + 18                     # room for the threshold labels
+    plot_bottom = plot_top + len(rows) * row_height
+    body: list[Markup] = _title_block(title)
+    body += _x_axis(fr, plot_top, plot_bottom, scale=1.0, step_pct=10)
+
+    bars: list[Markup] = []
+    overlays: list[Markup] = []
+    whiskers: list[tuple[float, float, float]] = []
+    for i, row in enumerate(rows):
+        row_top = plot_top + i * row_height + PAIR_ROW_PADDING / 2
+        bars.append(label(fr.left - LABEL_GAP, baseline(row_top + bars_height / 2), _get(row, "label"),
+                          fr.label_cols, anchor="end", cls="chart-label"))
+        values = list(_get(row, "values") or ())
+        for k, fill in enumerate(fills):
+            item = values[k] if k < len(values) else None
+            cy = row_top + k * (PAIR_BAR_HEIGHT + PAIR_BAR_GAP) + PAIR_BAR_HEIGHT / 2
+            rate = usable(_get(item, "rate")) if item is not None else None
+            if rate is None:
+                note = (_get(item, "note") if item is not None else None) or "—"
+                bars.append(label(fr.left + 6, baseline(cy, SMALL_FONT), note,
+                                  cols_for(fr.plot_width - 12, SMALL_FONT), size=SMALL_FONT, fill=MUTED,
+                                  cls="chart-note"))
+                continue
+            bars.append(el("rect", {"class": "chart-bar", "x": fr.left, "y": cy - PAIR_BAR_HEIGHT / 2,
+                                    "width": fr.x(rate) - fr.left, "height": PAIR_BAR_HEIGHT, "fill": fill}))
+            whisker = _whisker(fr, usable(_get(item, "ci_low")), usable(_get(item, "ci_high")), cy)
+            if whisker:
+                whiskers.append(whisker)
+            shown = percent(rate, below=_nearest_missed(rate, thresholds))
+            overlays.append(text(fr.right + 6, baseline(cy, SMALL_FONT), shown, size=SMALL_FONT, fill=INK,
+                                 cls="chart-value"))
+
+    lines: list[Markup] = []
+    for t in sorted(thresholds):
+        x = fr.x(t)
+        lines.append(el("line", {"class": "chart-threshold", "x1": x, "y1": plot_top - 4, "x2": x,
+                                 "y2": plot_bottom, "stroke": AMBER, "stroke-width": 1.5,
+                                 "stroke-dasharray": "4 3"}))
+        lines.append(text(x, plot_top - 7, percent(t, 0), size=SMALL_FONT, fill=AMBER_TEXT, anchor="middle",
+                          weight="bold", cls="chart-threshold-label"))
+    body += bars + lines + _whiskers(whiskers) + overlays
+    legend, legend_bottom = _legend(list(enumerate(names)), fills, fr.left, plot_bottom + 32, width - 12)
+    body += legend
+    notes = ["黑色横线：误差范围"] if whiskers else []
+    if thresholds:
+        notes.append("虚线：" + "、".join(percent(t, 0) for t in sorted(thresholds)) + " 门槛")
+    foot_y = legend_bottom + 8
+    if notes:
+        body.append(text(fr.left, foot_y, "；".join(notes), size=SMALL_FONT, fill=MUTED, cls="chart-footnote"))
+    return document(width, foot_y + 10, svg_title, body, responsive=responsive, cls="chart chart-rates-paired")
+
+
 # --- 5. demand ranking -------------------------------------------------------------------------
 
 def _axis_scale(values: Sequence[float]) -> tuple[float, int]:

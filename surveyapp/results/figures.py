@@ -15,6 +15,31 @@ def _rate_item(entry: dict, label: str | None = None) -> dict:
             "ci_high": entry.get("ci_high"), "note": note}
 
 
+def _group_item(row: dict) -> dict:
+    return {"label": row["label"], "rate": row["rate"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
+            "note": "少于5人，不显示" if row["suppressed"] else None}
+
+
+def breakdown_pair_figures(summary: dict, responsive: bool = True) -> dict:
+    """One chart per grouping (age band, community) with every indicator's rate side by side,
+    keyed by the group question; groups in the order the first indicator lists them, a group
+    another indicator lacks shown as "—" there."""
+    breakdowns = summary.get("breakdowns", {})
+    indicators = summary.get("indicators", {})
+    questions = list(dict.fromkeys(q for by_group in breakdowns.values() for q in by_group))
+    figures = {}
+    for question in questions:
+        tables = [(indicator, by_group[question]) for indicator, by_group in breakdowns.items() if question in by_group]
+        rows: dict = {}
+        for k, (_, table) in enumerate(tables):
+            for row in table["groups"]:
+                entry = rows.setdefault(row["group"], {"label": row["label"], "values": [None] * len(tables)})
+                entry["values"][k] = _group_item(row)
+        series = [(indicators.get(indicator) or {}).get("label") or indicator for indicator, _ in tables]
+        figures[question] = charts.paired_rate_bars(list(rows.values()), series=series, responsive=responsive)
+    return figures
+
+
 def summary_figures(summary: dict, responsive: bool = True) -> dict:
     figures = {}
     sample = summary["sample"]
@@ -27,8 +52,7 @@ def summary_figures(summary: dict, responsive: bool = True) -> dict:
     figures["breakdowns"] = {}
     for indicator, by_group in summary.get("breakdowns", {}).items():
         for group_question, table in by_group.items():
-            items = [{"label": row["label"], "rate": row["rate"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
-                      "note": "少于5人，不显示" if row["suppressed"] else None} for row in table["groups"]]
+            items = [_group_item(row) for row in table["groups"]]
             figures["breakdowns"][(indicator, group_question)] = charts.rate_bars(items, responsive=responsive)
     figures["grids"] = {}
     for indicator, grid in summary.get("importance_performance", {}).items():

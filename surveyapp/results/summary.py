@@ -195,6 +195,15 @@ def _group_label(questionnaire, group_question: str, value: str) -> str:
     return question.choice_label(value) or value
 
 
+def _in_choice_order(questionnaire, group_question: str, groups: dict) -> dict:
+    """``groups`` in the order the questionnaire lists the choices (18–29岁 before 30–44岁 …),
+    then any other value (a circle's communities) by name: tallies come in no set order, and
+    a table or chart of age bands must not put 70岁及以上 before 60–69岁."""
+    question = questionnaire.question(group_question)
+    order = {} if question.dynamic_choices else {c.name: i for i, c in enumerate(question.choices_for(()))}
+    return dict(sorted(groups.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+
+
 def _breakdowns(tallies, questionnaire) -> dict:
     result = {}
     for indicator in SCORED_INDICATORS:
@@ -205,7 +214,7 @@ def _breakdowns(tallies, questionnaire) -> dict:
         for group_question in BREAKDOWN_QUESTIONS:
             if not _has(questionnaire, group_question):
                 continue
-            groups = tallies.grouped(question.name, group_question)
+            groups = _in_choice_order(questionnaire, group_question, tallies.grouped(question.name, group_question))
             table = analysis.crosstab(groups, question.satisfied, question.dont_know, min_group=MIN_GROUP).to_dict()
             for row in table["groups"]:
                 row["label"] = _group_label(questionnaire, group_question, row["group"])
