@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .svg import (AMBER, AMBER_TEXT, AXIS, GRID, INK, MAIN, MUTED, SMALL_FONT, WHITE, baseline,
+from .svg import (AMBER, AMBER_TEXT, AXIS, FONT_SIZE, GRID, INK, MAIN, MUTED, SMALL_FONT, WHITE, baseline,
                   check_colour, clamp, cols_for, document, el, heading, integer_or_decimal, ink_on, label,
                   message_chart, percent, segments, text, text_width, usable)
 
@@ -112,6 +112,41 @@ def _nearest_missed(rate: float, thresholds: Sequence[float]) -> float | None:
 
 # --- 1. satisfaction rates ---------------------------------------------------------------------
 
+def _rate_bar(fr, item, rate: float, cy: float, height: float, fill: str, thresholds: Sequence[float],
+              bars: list, whiskers: list, overlays: list, value_size: int = FONT_SIZE) -> None:
+    """One rate's bar (into ``bars``), its interval whisker (into ``whiskers``, drawn over every
+    bar) and its printed value right of the plot (into ``overlays``)."""
+    bars.append(el("rect", {"class": "chart-bar", "x": fr.left, "y": cy - height / 2,
+                            "width": fr.x(rate) - fr.left, "height": height, "fill": fill}))
+    whisker = _whisker(fr, usable(_get(item, "ci_low")), usable(_get(item, "ci_high")), cy)
+    if whisker:
+        whiskers.append(whisker)
+    shown = percent(rate, below=_nearest_missed(rate, thresholds))
+    overlays.append(text(fr.right + 6, baseline(cy, value_size), shown, size=value_size, fill=INK,
+                         cls="chart-value"))
+
+
+def _threshold_lines(fr, thresholds: Sequence[float], plot_top: float, plot_bottom: float) -> list[Markup]:
+    """The dashed amber line and label of each threshold (80%, 90%)."""
+    lines: list[Markup] = []
+    for t in sorted(thresholds):
+        x = fr.x(t)
+        lines.append(el("line", {"class": "chart-threshold", "x1": x, "y1": plot_top - 4, "x2": x,
+                                 "y2": plot_bottom, "stroke": AMBER, "stroke-width": 1.5,
+                                 "stroke-dasharray": "4 3"}))
+        lines.append(text(x, plot_top - 7, percent(t, 0), size=SMALL_FONT, fill=AMBER_TEXT, anchor="middle",
+                          weight="bold", cls="chart-threshold-label"))
+    return lines
+
+
+def _rate_notes(whiskers: Sequence, thresholds: Sequence[float]) -> list[str]:
+    """The footnote's parts: what the whiskers and the dashed lines mean."""
+    notes = ["黑色横线：误差范围"] if whiskers else []
+    if thresholds:
+        notes.append("虚线：" + "、".join(percent(t, 0) for t in sorted(thresholds)) + " 门槛")
+    return notes
+
+
 def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float] = (0.80, 0.90),
               title: str | None = None, width: int = 700, responsive: bool = False) -> Markup:
     """Satisfaction rates as horizontal bars on a 0–100% axis, with 95% interval whiskers.
@@ -147,26 +182,10 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
             bars.append(label(fr.left + 6, baseline(cy, SMALL_FONT), note, cols_for(fr.plot_width - 12, SMALL_FONT),
                               size=SMALL_FONT, fill=MUTED, cls="chart-note"))
             continue
-        bars.append(el("rect", {"class": "chart-bar", "x": fr.left, "y": cy - BAR_HEIGHT / 2,
-                                "width": fr.x(rate) - fr.left, "height": BAR_HEIGHT, "fill": MAIN}))
-        whisker = _whisker(fr, usable(_get(item, "ci_low")), usable(_get(item, "ci_high")), cy)
-        if whisker:
-            whiskers.append(whisker)
-        shown = percent(rate, below=_nearest_missed(rate, thresholds))
-        overlays.append(text(fr.right + 6, baseline(cy), shown, fill=INK, cls="chart-value"))
+        _rate_bar(fr, item, rate, cy, BAR_HEIGHT, MAIN, thresholds, bars, whiskers, overlays)
 
-    lines: list[Markup] = []
-    for t in sorted(thresholds):
-        x = fr.x(t)
-        lines.append(el("line", {"class": "chart-threshold", "x1": x, "y1": plot_top - 4, "x2": x,
-                                 "y2": plot_bottom, "stroke": AMBER, "stroke-width": 1.5,
-                                 "stroke-dasharray": "4 3"}))
-        lines.append(text(x, plot_top - 7, percent(t, 0), size=SMALL_FONT, fill=AMBER_TEXT, anchor="middle",
-                          weight="bold", cls="chart-threshold-label"))
-    body += bars + lines + _whiskers(whiskers) + overlays
-    notes = ["黑色横线：误差范围"] if whiskers else []
-    if thresholds:
-        notes.append("虚线：" + "、".join(percent(t, 0) for t in sorted(thresholds)) + " 门槛")
+    body += bars + _threshold_lines(fr, thresholds, plot_top, plot_bottom) + _whiskers(whiskers) + overlays
+    notes = _rate_notes(whiskers, thresholds)
     if notes:
         body.append(text(fr.left, plot_bottom + 32, "；".join(notes), size=SMALL_FONT, fill=MUTED,
                          cls="chart-footnote"))
@@ -233,29 +252,13 @@ def paired_rate_bars(rows: Sequence[Mapping[str, Any]], *, series: Sequence[str]
                                   cols_for(fr.plot_width - 12, SMALL_FONT), size=SMALL_FONT, fill=MUTED,
                                   cls="chart-note"))
                 continue
-            bars.append(el("rect", {"class": "chart-bar", "x": fr.left, "y": cy - PAIR_BAR_HEIGHT / 2,
-                                    "width": fr.x(rate) - fr.left, "height": PAIR_BAR_HEIGHT, "fill": fill}))
-            whisker = _whisker(fr, usable(_get(item, "ci_low")), usable(_get(item, "ci_high")), cy)
-            if whisker:
-                whiskers.append(whisker)
-            shown = percent(rate, below=_nearest_missed(rate, thresholds))
-            overlays.append(text(fr.right + 6, baseline(cy, SMALL_FONT), shown, size=SMALL_FONT, fill=INK,
-                                 cls="chart-value"))
+            _rate_bar(fr, item, rate, cy, PAIR_BAR_HEIGHT, fill, thresholds, bars, whiskers, overlays,
+                      value_size=SMALL_FONT)
 
-    lines: list[Markup] = []
-    for t in sorted(thresholds):
-        x = fr.x(t)
-        lines.append(el("line", {"class": "chart-threshold", "x1": x, "y1": plot_top - 4, "x2": x,
-                                 "y2": plot_bottom, "stroke": AMBER, "stroke-width": 1.5,
-                                 "stroke-dasharray": "4 3"}))
-        lines.append(text(x, plot_top - 7, percent(t, 0), size=SMALL_FONT, fill=AMBER_TEXT, anchor="middle",
-                          weight="bold", cls="chart-threshold-label"))
-    body += bars + lines + _whiskers(whiskers) + overlays
+    body += bars + _threshold_lines(fr, thresholds, plot_top, plot_bottom) + _whiskers(whiskers) + overlays
     legend, legend_bottom = _legend(list(enumerate(names)), fills, fr.left, plot_bottom + 32, width - 12)
     body += legend
-    notes = ["黑色横线：误差范围"] if whiskers else []
-    if thresholds:
-        notes.append("虚线：" + "、".join(percent(t, 0) for t in sorted(thresholds)) + " 门槛")
+    notes = _rate_notes(whiskers, thresholds)
     foot_y = legend_bottom + 8
     if notes:
         body.append(text(fr.left, foot_y, "；".join(notes), size=SMALL_FONT, fill=MUTED, cls="chart-footnote"))
