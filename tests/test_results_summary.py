@@ -156,15 +156,18 @@ def test_too_fast_when_the_median_is_long(db, campaign, questionnaire):
     assert [(g["group"], g["answered"]) for g in by_age] == [("a18_59", 11)]
 
 
-def test_breakdown_groups_follow_the_questionnaires_choice_order_whatever_came_first(db, campaign, questionnaire):
+def test_breakdown_groups_follow_the_forms_choice_order_whatever_came_first(db, questionnaire):
     # Tallies come back in no set order (the demo's came ordered by answer code, so a band whose
-    # residents gave a low score came first); the table still lists 18到59岁 before 60岁及以上
-    # (the questionnaire's order) and the communities by name.
+    # residents gave a low score came first). The table lists 18到59岁 before 60岁及以上 (the
+    # questionnaire's order) and the communities in the circle's order, as the form lists them:
+    # 西社区 was registered first, though 东 sorts before 西 by name.
+    circle = make_circle(db, population=1000, communities=(("西社区", 400), ("东社区", 600)))
+    campaign = make_campaign(db, circle, MINI)
     add(db, campaign, questionnaire, ["5"] * 6, age="a18_59", community="东社区")
     add(db, campaign, questionnaire, ["1"] * 6, age="a60", community="西社区")
     breakdowns = summary(db, campaign, questionnaire)["breakdowns"]["business_satisfaction"]
     assert [g["label"] for g in breakdowns["age_band"]["groups"]] == ["18到59岁", "60岁及以上"]
-    assert [g["group"] for g in breakdowns["community"]["groups"]] == ["东社区", "西社区"]
+    assert [g["group"] for g in breakdowns["community"]["groups"]] == ["西社区", "东社区"]
 
 
 def test_breakdowns_suppress_groups_under_five(db, campaign, questionnaire):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
@@ -147,7 +148,8 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
     if not detail:
         return document
 
-    communities = session.exec(select(Community).where(Community.circle_id == circle.id)).all()
+    communities = session.exec(select(Community).where(Community.circle_id == circle.id)
+                               .order_by(Community.id)).all()
     if communities and _has(questionnaire, COMMUNITY_QUESTION):
         observed = tallies.counts(COMMUNITY_QUESTION)
         coverage = analysis.community_coverage(
@@ -169,7 +171,7 @@ def campaign_summary(session: Session, campaign: Campaign, questionnaire, *, sam
         {"name": q.name, "group": q.indicator, **_detail(tallies, q, circle.population, bool(check.met))}
         for q in detail_items(questionnaire)
     ]
-    document["breakdowns"] = _breakdowns(tallies, questionnaire)
+    document["breakdowns"] = _breakdowns(tallies, questionnaire, [c.name for c in communities])
     document["weighted"] = _weighted(tallies, questionnaire, circle, check.met)
     document["demand"] = _demand(tallies, questionnaire)
     document["walking"] = _walking(tallies, questionnaire)
@@ -195,16 +197,16 @@ def _group_label(questionnaire, group_question: str, value: str) -> str:
     return question.choice_label(value) or value
 
 
-def _in_choice_order(questionnaire, group_question: str, groups: dict) -> dict:
-    """``groups`` in the order the questionnaire lists the choices (18–29岁 before 30–44岁 …),
-    then any other value (a circle's communities) by name: tallies come in no set order, and
-    a table or chart of age bands must not put 70岁及以上 before 60–69岁."""
-    question = questionnaire.question(group_question)
-    order = {} if question.dynamic_choices else {c.name: i for i, c in enumerate(question.choices_for(()))}
+def _in_choice_order(questionnaire, group_question: str, groups: dict, communities: Sequence[str]) -> dict:
+    """``groups`` in the order the resident's form lists the choices (18–29岁 before 30–44岁 …;
+    a circle's communities in the circle's order), then any other value by name: tallies come
+    in no set order, and a table or chart of age bands must not put 70岁及以上 before 60–69岁."""
+    choices = questionnaire.question(group_question).choices_for(communities)
+    order = {choice.name: i for i, choice in enumerate(choices)}
     return dict(sorted(groups.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
 
 
-def _breakdowns(tallies, questionnaire) -> dict:
+def _breakdowns(tallies, questionnaire, communities: Sequence[str] = ()) -> dict:
     result = {}
     for indicator in SCORED_INDICATORS:
         question = overall_question(questionnaire, indicator)
@@ -214,7 +216,8 @@ def _breakdowns(tallies, questionnaire) -> dict:
         for group_question in BREAKDOWN_QUESTIONS:
             if not _has(questionnaire, group_question):
                 continue
-            groups = _in_choice_order(questionnaire, group_question, tallies.grouped(question.name, group_question))
+            groups = _in_choice_order(questionnaire, group_question, tallies.grouped(question.name, group_question),
+                                      communities)
             table = analysis.crosstab(groups, question.satisfied, question.dont_know, min_group=MIN_GROUP).to_dict()
             for row in table["groups"]:
                 row["label"] = _group_label(questionnaire, group_question, row["group"])
