@@ -110,3 +110,36 @@ def test_the_in_process_limit_store_counts_without_a_thread_per_post():
     assert [limiter.hit(limit, "10.0.0.1") for _ in range(4)] == [True, True, True, False]
     assert limiter.hit(limit, "10.0.0.2")  # per address
     assert threading.active_count() == before
+
+
+def test_a_page_view_reads_outside_a_transaction_on_postgresql_and_a_post_writes_in_one(app, client, campaign):
+    """A page view only reads: on PostgreSQL it runs in autocommit mode, so psycopg sends no
+    BEGIN and no ROLLBACK (two round trips saved per view); SQLite keeps its usual mode. A
+    post's statements still run in a transaction, on both."""
+    from sqlalchemy import event
+
+    from .conftest import get_engine_of
+
+    engine = get_engine_of(app)
+    seen: list[tuple[str, bool]] = []
+
+    def statement(conn, cursor, sql, params, context, executemany):
+        driver = conn.connection.driver_connection
+        outside = driver.autocommit if engine.dialect.name == "postgresql" else driver.isolation_level is None
+        seen.append((sql.split()[0].upper(), outside))
+
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        url = url_of(campaign)
+        page = client.get(url)
+        assert page.status_code == 200 and 'name="submission_key"' in page.get_data(as_text=True)
+        viewed = list(seen)
+        seen.clear()
+        moved = client.post(url, data={**resident_answers(), **form_fields(page.get_data(as_text=True)), "nav": "next"})
+        assert moved.status_code == 303
+        posted = list(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    # (a first view also reads the questionnaire's snapshot and the token's campaign, then kept)
+    assert viewed and all(statement == ("SELECT", engine.dialect.name == "postgresql") for statement in viewed)
+    assert ("INSERT", False) in posted and all(not outside for _, outside in posted)

@@ -16,7 +16,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 
 from ..campaigns.queries import campaign_by_token
-from ..db import get_session
+from ..db import get_session, reads_outside_transaction
 from ..extensions import csrf, limiter
 from ..models.timeutil import utcnow
 from ..questionnaire.kinds import survey_kind
@@ -41,6 +41,8 @@ def _parsed_limits(text: str) -> tuple:
 def _campaign_or_page(token: str):
     """The campaign and its context, or a finished response explaining why not."""
     db = get_session()
+    if request.method == "GET":
+        reads_outside_transaction(db)   # a page view only reads, in one statement
     device = request.cookies.get(DEVICE_COOKIE)
     key = request.form.get("submission_key") if request.method == "POST" else None
     found = respondent_context(db, current_app.config["SECRET_KEY"], token, device, key)
