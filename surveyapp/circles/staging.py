@@ -12,9 +12,10 @@ import secrets
 import time
 from pathlib import Path
 
+from ..responses.uploads import forget_old
+
 FOLDER = "staged-imports"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-KEEP_SECONDS = 24 * 3600
 
 
 def _folder(instance_path: str) -> Path:
@@ -25,13 +26,7 @@ def stage(instance_path: str, user_id: int, content: bytes, suffix: str) -> str:
     """Keep ``content``; returns the token naming it."""
     folder = _folder(instance_path)
     folder.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    for old in folder.iterdir():
-        try:
-            if now - old.stat().st_mtime > KEEP_SECONDS:
-                old.unlink()
-        except OSError:
-            pass
+    forget_old(folder, time.time())
     token = secrets.token_urlsafe(18)
     (folder / f"circles-{user_id}-{token}{suffix}").write_bytes(content)
     return token

@@ -16,11 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..responses.importer import ImportFailed, Limits, Sheet, load_sheet, read_sheet, save_sheet
+from ..responses.uploads import forget_old
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 SUFFIXES = (".xlsx", ".csv")
-#: Uploads never imported are removed after this many seconds.
-KEEP_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -35,16 +34,6 @@ def folder(instance_path: str) -> Path:
     path = Path(instance_path) / "platform-imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def forget_old(root: Path, now: float) -> None:
-    """Remove what was uploaded more than KEEP_SECONDS ago and never imported."""
-    for path in root.iterdir():
-        try:
-            if now - path.stat().st_mtime > KEEP_SECONDS:
-                path.unlink()
-        except OSError:
-            continue
 
 
 def store(instance_path: str, campaign_id: int, file_name: str, suffix: str, content: bytes,

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .importer import Sheet, load_sheet, save_sheet
 
-#: Uploads never confirmed are removed after this many seconds.
+#: Uploads never confirmed (paper questionnaires, city lists, platform exports) are removed
+#: after this many seconds.
 KEEP_SECONDS = 24 * 3600
 SESSION_KEY = "paper_uploads"
 #: The cells read from a checked upload, kept in its folder instead of the file.
@@ -38,13 +39,19 @@ def _root(instance_path: str) -> Path:
     return Path(instance_path) / "paper-uploads"
 
 
-def _forget_old(root: Path, now: float) -> None:
+def forget_old(root: Path, now: float) -> None:
+    """Remove what was put in ``root`` more than KEEP_SECONDS ago and never confirmed: the
+    paper uploads' folders here, the staged city lists' and platform exports' files. Every
+    keeper of unconfirmed uploads calls it when it keeps a new one."""
     if not root.is_dir():
         return
-    for folder in root.iterdir():
+    for path in root.iterdir():
         try:
-            if now - folder.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(folder, ignore_errors=True)
+            if now - path.stat().st_mtime > KEEP_SECONDS:
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink()
         except OSError:
             continue
 
@@ -52,7 +59,7 @@ def _forget_old(root: Path, now: float) -> None:
 def keep(instance_path: str, session: dict, campaign_id: int, name: str, storage) -> PendingUpload:
     """Save the uploaded ``storage`` (a Werkzeug FileStorage) and remember it in ``session``."""
     root = _root(instance_path)
-    _forget_old(root, time.time())
+    forget_old(root, time.time())
     token = secrets.token_urlsafe(18)
     folder = root / token
     folder.mkdir(parents=True)
