@@ -49,11 +49,6 @@ def summary_figures(summary: dict, responsive: bool = True) -> dict:
                                              responsive=responsive)
     if summary.get("details"):
         figures["details"] = charts.rate_bars([_rate_item(d) for d in summary["details"]], responsive=responsive)
-    figures["breakdowns"] = {}
-    for indicator, by_group in summary.get("breakdowns", {}).items():
-        for group_question, table in by_group.items():
-            items = [_group_item(row) for row in table["groups"]]
-            figures["breakdowns"][(indicator, group_question)] = charts.rate_bars(items, responsive=responsive)
     figures["grids"] = {}
     for indicator, grid in summary.get("importance_performance", {}).items():
         if grid.get("ok"):
