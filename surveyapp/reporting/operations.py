@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import inspect
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,13 +59,6 @@ def check_campaign_kind(campaign: Campaign, kind: str) -> None:
         raise ReportRefused(f"问卷调查 #{campaign.id} 是{survey.label}，没有满意度调查报告或汇总表")
 
 
-def _accepted(function, options: dict) -> dict:
-    """The keyword options ``function`` accepts (preview, replaces...): the reports package
-    grows them one entry point at a time."""
-    parameters = inspect.signature(function).parameters
-    return {name: value for name, value in options.items() if name in parameters}
-
-
 def render(kind: str, data: dict, *, report_number: str, issued_on: date, assessor: str, data_fingerprint: str,
            preview: bool = False, corrects: str | None = None, correction_reason: str | None = None,
            firm: str | None = None) -> bytes:
@@ -75,7 +67,7 @@ def render(kind: str, data: dict, *, report_number: str, issued_on: date, assess
     ``preview`` marks every page 预览 · 未签发; ``corrects`` is the number of the report a
     correction replaces, ``correction_reason`` why; ``firm`` the 评价机构 printed, ``assessor``
     then the 项目负责人 (``None``: reports issued before firms were set). Each entry point gets
-    the options it accepts."""
+    the same options."""
     common = dict(circle=data["circle"], assessor=assessor, report_number=report_number, issued_on=issued_on,
                   fingerprint=data_fingerprint, rules_trial=data["rules_trial"])
     options = {"preview": preview, "corrects": corrects, "correction_reason": correction_reason, "firm": firm}
@@ -86,12 +78,12 @@ def render(kind: str, data: dict, *, report_number: str, issued_on: date, assess
                                        evaluation_round=evaluation["evaluation"]["round"] if evaluation else None,
                                        merchants=data.get("merchants"), walk_coverage=data.get("walk_coverage"),
                                        projects=data.get("projects"), **common,
-                                       **_accepted(reports.campaign_report, options))
+                                       **options)
     if kind == "summary_sheet_pdf":
         return reports.summary_sheet_pdf(summary, questionnaire_title=data["questionnaire_title"], **common,
-                                         **_accepted(reports.summary_sheet_pdf, options))
+                                         **options)
     if kind == "summary_sheet_xlsx":
-        return reports.summary_sheet_xlsx(summary, **common, **_accepted(reports.summary_sheet_xlsx, options))
+        return reports.summary_sheet_xlsx(summary, **common, **options)
     raise ValueError(f"unknown report kind {kind!r}")
 
 
