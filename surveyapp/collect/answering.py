@@ -330,7 +330,7 @@ class Answering:
         step_errors = {name: message for name, message in errors.items() if name in step_names}
         if step_errors:
             save(current)
-            return Outcome("page", page=self._errors_page(current, answers, key, step_errors))
+            return Outcome("page", page=self._errors_page(current, answers, key, step_errors, visible))
         following = next_step(steps, visible, current)
         if self.first is not None and current == 0 and self.screened_out(answers):
             operations.discard_draft(db, self.campaign, self.owner)
@@ -342,7 +342,7 @@ class Answering:
             target = next(step.index for step in steps if step.names & set(errors))
             save(target)
             step_errors = {n: m for n, m in errors.items() if n in steps[target].names}
-            return Outcome("page", page=self._errors_page(target, answers, key, step_errors))
+            return Outcome("page", page=self._errors_page(target, answers, key, step_errors, visible))
         return self._store(clean, key, started)
 
     def screened_out(self, answers: dict) -> bool:
@@ -350,9 +350,9 @@ class Answering:
 
         return answers.get(self.first) == OUTSIDE_COMMUNITY
 
-    def _errors_page(self, current, answers, key, errors):
+    def _errors_page(self, current, answers, key, errors, visible):
         banner = f"还有 {len(errors)} 处需要补充或修改，已用红色标出："
-        return self.render(current, answers, key, errors=errors, status=422, banner=banner)
+        return self.render(current, answers, key, errors=errors, status=422, banner=banner, visible=visible)
 
     def _store(self, clean: dict, key: str, started) -> "Outcome":
         db = _db()
