@@ -46,7 +46,7 @@ def build_engine(url: str, busy_timeout_ms: int = 10000) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _scrubbed(value):
+def scrubbed(value):
     """``value`` (a column's str or JSON value) after the text rule, or the same object."""
     if isinstance(value, str):
         return scrub_text(value) if needs_cleaning(value) else value
@@ -78,7 +78,7 @@ def scrub_before_flush(session, _flush_context, _instances) -> None:
             if not is_text_column(attribute.columns[0]):
                 continue
             value = getattr(obj, attribute.key)
-            cleaned = _scrubbed(value)
+            cleaned = scrubbed(value)
             if cleaned is not value:
                 setattr(obj, attribute.key, cleaned)
 

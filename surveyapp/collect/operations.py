@@ -16,11 +16,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from ..circles.queries import choices_of, community_names_aggregate, names_from_aggregate
+from ..db import scrubbed
 from ..models import AnswerDraft, Campaign, Circle, Response
-from ..models.draft import DRAFT_KEEP_HOURS
+from ..models.draft import DELETE_DRAFT, DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
 from ..memo import ProcessMemo
-from ..textinput import clean_data, data_needs_cleaning, scrub_text
 
 #: An idempotency key as the form carries it (secrets.token_urlsafe(18): 144 bits).
 SUBMISSION_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -98,9 +98,7 @@ def _respondent_statement(dialect: str):
     given = (select(func.count()).select_from(Response)
              .where(Response.campaign_id == bindparam("campaign_id"), Response.device_hash == bindparam("device"))
              .scalar_subquery())
-    stored = (select(Response.id)
-              .where(Response.campaign_id == bindparam("campaign_id"), Response.submission_key == bindparam("key"))
-              .scalar_subquery())
+    stored = _statements().stored.scalar_subquery()
     draft = AnswerDraft.__table__
     return (select(*_CAMPAIGN_COLUMNS, *_CIRCLE_COLUMNS, given, *_DRAFT_COLUMNS, draft.c.id, stored,
                    community_names_aggregate(dialect))
@@ -224,33 +222,21 @@ def fresh_draft(draft: AnswerDraft | DraftValues | None) -> AnswerDraft | DraftV
     return draft
 
 
-_DRAFT_UPSERTS: dict = {}
-
-
+@cache
 def _draft_upsert(dialect: str):
     """Insert the draft, or update the device's row: one statement, built once per dialect
     (its compiled form is then reused). A row older than DRAFT_KEEP_HOURS counts as gone, so
     it starts again from this save (``started_at`` taken from the new values)."""
-    statement = _DRAFT_UPSERTS.get(dialect)
-    if statement is None:
-        table = AnswerDraft.__table__
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(table)
-        expired = table.c.updated_at < bindparam("fresh_after", type_=table.c.updated_at.type)
-        statement = statement.on_conflict_do_update(
-            index_elements=["campaign_id", "owner"],
-            set_={"answers": statement.excluded.answers, "step": statement.excluded.step,
-                  "submission_key": statement.excluded.submission_key, "updated_at": statement.excluded.updated_at,
-                  "started_at": case((expired, statement.excluded.started_at), else_=table.c.started_at)},
-        )
-        _DRAFT_UPSERTS[dialect] = statement
-    return statement
-
-
-def _scrubbed(answers: dict) -> dict:
-    """The answers after the database's text backstop; most need nothing, so they are looked
-    at before being copied (as db.scrub_before_flush does)."""
-    return clean_data(dict(answers), text=scrub_text) if data_needs_cleaning(answers) else answers
+    table = AnswerDraft.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    expired = table.c.updated_at < bindparam("fresh_after", type_=table.c.updated_at.type)
+    return statement.on_conflict_do_update(
+        index_elements=["campaign_id", "owner"],
+        set_={"answers": statement.excluded.answers, "step": statement.excluded.step,
+              "submission_key": statement.excluded.submission_key, "updated_at": statement.excluded.updated_at,
+              "started_at": case((expired, statement.excluded.started_at), else_=table.c.started_at)},
+    )
 
 
 def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dict, step: int,
@@ -262,9 +248,9 @@ def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dic
     now = utcnow()
     connection = session.connection()
     # Written past the ORM, so past its flush-time text backstop (db.scrub_before_flush):
-    # the same cleaning here (the form's text was cleaned when read; this catches the rest).
+    # the same cleaning (db.scrubbed) here (the form's text was cleaned when read; this catches the rest).
     connection.execute(_draft_upsert(connection.dialect.name), {
-        "campaign_id": campaign.id, "owner": owner, "answers": _scrubbed(answers), "step": step,
+        "campaign_id": campaign.id, "owner": owner, "answers": scrubbed(answers), "step": step,
         "submission_key": submission_key, "started_at": started_at or now, "updated_at": now,
         "fresh_after": _fresh_after(),
     })
@@ -272,7 +258,7 @@ def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dic
 
 
 def discard_draft(session: Session, campaign: Campaign, owner: str) -> None:
-    session.execute(delete(AnswerDraft).where(AnswerDraft.campaign_id == campaign.id, AnswerDraft.owner == owner))
+    session.connection().execute(DELETE_DRAFT, {"campaign_id": campaign.id, "owner": owner})
     session.commit()
 
 

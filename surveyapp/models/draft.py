@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, bindparam, delete
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from .timeutil import utcnow
@@ -38,3 +38,11 @@ class AnswerDraft(SQLModel, table=True):
     submission_key: str = Field(max_length=64)
     started_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+#: One device's draft in one campaign (``campaign_id``, ``owner``), deleted when its answers are
+#: stored or screened out: one statement built once, run on the session's connection (no draft
+#: object to keep in step; an ORM-enabled delete built per call cost more than the insert of
+#: the response).
+DELETE_DRAFT = delete(AnswerDraft.__table__).where(AnswerDraft.__table__.c.campaign_id == bindparam("campaign_id"),
+                                                   AnswerDraft.__table__.c.owner == bindparam("owner"))

@@ -9,13 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..audit.operations import record
 from ..merchants.operations import outlets_from_responses
-from ..models import AnswerDraft, Campaign, Channel, Exclusion, Response, ResponseReview
+from ..models import Campaign, Channel, Exclusion, Response, ResponseReview
+from ..models.draft import DELETE_DRAFT
 from ..models.timeutil import utcnow
 from . import quality, tallies
 
@@ -90,13 +90,6 @@ def _build(campaign: Campaign, questionnaire, new: NewResponse) -> Response:
     )
 
 
-#: The finished form's draft, deleted with the response: one statement built once, run on the
-#: session's connection (no draft object is loaded to keep in step: an ORM-enabled delete
-#: built per call cost more than the insert of the response).
-_DELETE_DRAFT = delete(AnswerDraft.__table__).where(AnswerDraft.__table__.c.campaign_id == bindparam("campaign_id"),
-                                                    AnswerDraft.__table__.c.owner == bindparam("owner"))
-
-
 def record_response(session: Session, campaign: Campaign, questionnaire, new: NewResponse) -> Response:
     """Store one response and its tallies in one transaction.
 
@@ -111,7 +104,7 @@ def record_response(session: Session, campaign: Campaign, questionnaire, new: Ne
         tallies.apply(session, campaign.id, tallies.count(questionnaire, [response]))
         outlets_from_responses(session, campaign, questionnaire, [response])  # merchant questionnaires only
         if new.draft_owner:
-            session.connection().execute(_DELETE_DRAFT, {"campaign_id": campaign.id, "owner": new.draft_owner})
+            session.connection().execute(DELETE_DRAFT, {"campaign_id": campaign.id, "owner": new.draft_owner})
         session.commit()
     except IntegrityError as exc:
         session.rollback()
