@@ -12,7 +12,8 @@ from flask.cli import AppGroup
 from ..db import session_scope
 from ..timezones import local
 from .export import audit_csv, audit_xlsx
-from .queries import Filters, action_label, circle_names, entries_for_export, entries_page, target_label
+from .queries import (TIME_FORMAT, Filters, action_label, circle_names, entries_for_export, entries_page,
+                      target_label)
 
 audit_cli = AppGroup("audit", help="The audit log of staff writes (read only).")
 
@@ -50,7 +51,7 @@ def list_command(actor, action, circle, since, until, limit, as_json):
         rows = [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "role": e.role, "action": e.action,
                  "target_type": e.target_type, "target_id": e.target_id, "circle_id": e.circle_id,
                  "summary": e.summary, "before": e.before, "after": e.after} for e in entries]
-        lines = [f"{local(e.at, '%Y-%m-%d %H:%M:%S')}  {e.actor or '—'}  {action_label(e.action)}  "
+        lines = [f"{local(e.at, TIME_FORMAT)}  {e.actor or '—'}  {action_label(e.action)}  "
                  f"{target_label(e)}  {e.summary}" for e in entries]
     if as_json:
         click.echo(json.dumps({"total": total, "entries": rows}, ensure_ascii=False))
@@ -70,7 +71,7 @@ def export_command(actor, action, circle, since, until, out):
     filters = _filters(actor, action, circle, _day(since), _day(until))
     with session_scope() as session:
         entries = entries_for_export(session, filters, current_app.config["TIMEZONE"])
-        when = lambda entry: local(entry.at, "%Y-%m-%d %H:%M:%S")  # noqa: E731
+        when = lambda entry: local(entry.at, TIME_FORMAT)  # noqa: E731
         names = circle_names(session, entries)
         data = audit_xlsx(entries, when, names) if out.suffix.lower() == ".xlsx" else audit_csv(entries, when, names)
     out.write_bytes(data)

@@ -83,7 +83,7 @@ def target_label(entry: AuditEntry) -> str:
 #: A time as ``audit.operations.plain`` stores it (``datetime.isoformat()``, in UTC); a
 #: calendar date alone (``2026-11-30``) is not a time and is shown as it is.
 STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?")
-#: How a time in before/after is shown: as the log's own time column shows its times.
+#: How the log shows a time: its own time column, and the times inside before/after.
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 

@@ -12,8 +12,8 @@ from ..downloads import file_response
 from ..timezones import local, local_today
 from .export import audit_csv, audit_xlsx
 from .forms import AuditFilterForm
-from .queries import (EXPORT_LIMIT, PAGE_SIZE, Filters, action_label, changes, circle_names, entries_for_export, entries_page,
-                      known_actions, target_label)
+from .queries import (EXPORT_LIMIT, PAGE_SIZE, TIME_FORMAT, Filters, action_label, changes, circle_names,
+                      entries_for_export, entries_page, known_actions, target_label)
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
 
@@ -61,7 +61,7 @@ def _export(kind: str):
         return index()
     entries = entries_for_export(get_session(), filters, current_app.config["TIMEZONE"])
     names = circle_names(get_session(), entries)
-    when = lambda entry: local(entry.at, "%Y-%m-%d %H:%M:%S")  # noqa: E731
+    when = lambda entry: local(entry.at, TIME_FORMAT)  # noqa: E731
     name = f"操作记录-{local_today().isoformat()}"
     if kind == "xlsx":
         return file_response(audit_xlsx(entries, when, names),
