@@ -39,6 +39,7 @@ def overview_command(as_json, xlsx_out, pdf_out, attention):
     with session_scope() as session:
         rows = city_overview(session, _Everyone(), utcnow(), sample_rate=default_sample_rate(),
                              too_fast_fraction=Fraction(str(current_app.config["TOO_FAST_FRACTION"])))
+        firm = assessor_firm(session)
     rows = View(attention_only=attention).apply(rows)
     if xlsx_out:
         xlsx_out.write_bytes(overview_xlsx(rows))
@@ -46,8 +47,6 @@ def overview_command(as_json, xlsx_out, pdf_out, attention):
         sheets = [{"summary": r.summary, "circle": {"name": r.name, "population": r.population},
                    "report_number": r.report_number, "questionnaire_title": r.questionnaire_title}
                   for r in rows if r.summary is not None]
-        with session_scope() as session:
-            firm = assessor_firm(session)
         pdf_out.write_bytes(city_summary_pdf(sheets, title="生活圈汇总表", assessor="命令行",
                                              issued_on=local_today(), firm=firm))
     if as_json:
