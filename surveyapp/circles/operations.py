@@ -52,8 +52,8 @@ def _state(circle: Circle, communities) -> dict:
 
 def add_circle(session: Session, data: CircleCreate, *, grant_to=None) -> Circle:
     """Add a circle with its communities to ``session`` (audited), without committing; the
-    staff member ``grant_to`` (an assessor creating it) may see it from now on."""
-    _check_name_free(session, data.name)
+    staff member ``grant_to`` (an assessor creating it) may see it from now on. The caller has
+    checked the name is free (create_circle here; a city list against every name at once)."""
     _check_unique_communities(data)
     circle = Circle(name=data.name, population=data.population, city_tier=data.city_tier,
                     age_structure=data.age_structure, address=data.address, notes=data.notes)
@@ -77,6 +77,7 @@ def create_circle(session: Session, data: CircleCreate, *, grant_to=None) -> Cir
     another year) but the caller is told through :func:`population_gap`.
     """
     try:
+        _check_name_free(session, data.name)
         circle = add_circle(session, data, grant_to=grant_to)
     except CircleFieldError:
         session.rollback()
@@ -140,7 +141,9 @@ def population_gap(data: CircleCreate) -> int:
 
 def store_city_list(session: Session, circles: list[CircleCreate], *, grant_to=None, file_name: str = "") -> list[Circle]:
     """Register every circle of a checked city list in one transaction: all of them, or (on
-    any error) none. Each circle gets its ``circle.create`` entry, the file one ``circle.import``."""
+    any error) none. Each circle gets its ``circle.create`` entry, the file one ``circle.import``.
+    ``circles`` come from citylist.check_city_list, which has checked every name against the
+    names taken (queries.circle_names) and against each other: no query per row here."""
     try:
         created = [add_circle(session, data, grant_to=grant_to) for data in circles]
         audit(session, "circle.import", summary=f"导入城市生活圈清单 {file_name}：{len(created)} 个生活圈",
