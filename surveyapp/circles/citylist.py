@@ -129,11 +129,7 @@ def check_city_list(path: Path, age_bands: list[tuple[str, str]], taken_names: s
     ``taken_names``: names of all circles already registered, whoever may see them (a second
     import of the same list is refused, not duplicated; a name is one circle's). ``file_name``: the name shown in problems (an upload's own name)."""
     shown = file_name or Path(path).name
-    try:
-        sheet = read_sheet(Path(path), limits)
-    except ImportFailed as failed:
-        raise ImportFailed([Problem(shown, p.message, row=p.row, columns=p.columns, column=p.column, value=p.value)
-                            for p in failed.problems]) from None
+    sheet = read_sheet(Path(path), limits, file_name=shown)
     cols = columns(age_bands)
     by_header = {c.header: c for c in cols}
     problems: list[Problem] = []

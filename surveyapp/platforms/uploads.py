@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..responses.importer import ImportFailed, Limits, Sheet, load_sheet, read_sheet, save_sheet
+from ..responses.importer import Limits, Sheet, load_sheet, read_sheet, save_sheet
 from ..responses.uploads import forget_old
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
@@ -46,9 +46,7 @@ def store(instance_path: str, campaign_id: int, file_name: str, suffix: str, con
     raw = root / f"{campaign_id}-{token}{suffix}"
     raw.write_bytes(content)
     try:
-        sheet = read_sheet(raw, limits)
-    except ImportFailed as failed:
-        raise ImportFailed([replace(p, file=file_name) for p in failed.problems]) from None
+        sheet = read_sheet(raw, limits, file_name=file_name)
     finally:
         raw.unlink(missing_ok=True)
     save_sheet(sheet, root / f"{campaign_id}-{token}.json", file_name)

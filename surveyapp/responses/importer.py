@@ -226,19 +226,22 @@ class _Collector:
 MAX_READ_PROBLEMS = 200
 
 
-def read_sheet(path: Path, limits: Limits = Limits()) -> Sheet:
+def read_sheet(path: Path, limits: Limits = Limits(), file_name: str | None = None) -> Sheet:
     """Read a CSV or XLSX file into text cells, refusing early what is past ``limits``;
-    raises ImportFailed for an unreadable or oversized file."""
+    raises ImportFailed for an unreadable or oversized file. Problems name the file
+    ``file_name`` (an upload kept on disk under another name: the name its sender knows),
+    else the file's own name."""
     path = Path(path)
+    name = file_name or path.name
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ImportFailed([Problem(path.name, MSG_SUFFIX)])
+        raise ImportFailed([Problem(name, MSG_SUFFIX)])
     if not path.is_file():
-        raise ImportFailed([Problem(path.name, MSG_NO_FILE)])
+        raise ImportFailed([Problem(name, MSG_NO_FILE)])
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise ImportFailed([Problem(path.name, MSG_FILE_TOO_BIG.format(size=_mb(size), cap=_mb(limits.max_bytes)))])
-    collector = _Collector(path.name, limits)
+        raise ImportFailed([Problem(name, MSG_FILE_TOO_BIG.format(size=_mb(size), cap=_mb(limits.max_bytes)))])
+    collector = _Collector(name, limits)
     try:
         if suffix == ".csv":
             _read_csv(path, collector)
@@ -248,7 +251,7 @@ def read_sheet(path: Path, limits: Limits = Limits()) -> Sheet:
         raise ImportFailed([*collector.problems, too_much.problem]) from None
     if collector.problems:
         raise ImportFailed(collector.problems)
-    return _to_sheet(path.name, collector.rows)
+    return _to_sheet(name, collector.rows)
 
 
 def _read_csv(path: Path, collector: _Collector) -> None:
@@ -261,11 +264,11 @@ def _read_csv(path: Path, collector: _Collector) -> None:
         with path.open("rb") as raw:
             head = raw.read(4096)
     except OSError as exc:
-        raise ImportFailed([Problem(path.name, MSG_NO_FILE)]) from exc
+        raise ImportFailed([Problem(collector.file_name, MSG_NO_FILE)]) from exc
     # UTF-16 and binary files decode "successfully" into NULs; a stray NUL in a UTF-8 file is
     # only a character the text rule removes.
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 8 > len(head):
-        raise ImportFailed([Problem(path.name, MSG_ENCODING)])
+        raise ImportFailed([Problem(collector.file_name, MSG_ENCODING)])
     previous_limit = csv.field_size_limit()
     # Let a long cell through the parser so that it is reported with its row and column
     # (the file itself is already within max_bytes).
@@ -281,8 +284,8 @@ def _read_csv(path: Path, collector: _Collector) -> None:
             except UnicodeDecodeError:
                 continue
             except csv.Error as exc:
-                raise ImportFailed([Problem(path.name, MSG_BAD_CSV)]) from exc
-        raise ImportFailed([Problem(path.name, MSG_ENCODING)])
+                raise ImportFailed([Problem(collector.file_name, MSG_BAD_CSV)]) from exc
+        raise ImportFailed([Problem(collector.file_name, MSG_ENCODING)])
     finally:
         csv.field_size_limit(previous_limit)
 
@@ -308,9 +311,9 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
+        raise ImportFailed([Problem(collector.file_name, MSG_BAD_XLSX)]) from exc
     if unpacked > limits.max_bytes * limits.xlsx_expansion:
-        raise ImportFailed([Problem(path.name, MSG_XLSX_UNPACKS.format(size=_mb(unpacked),
+        raise ImportFailed([Problem(collector.file_name, MSG_XLSX_UNPACKS.format(size=_mb(unpacked),
                                                                       cap=_mb(limits.max_bytes * limits.xlsx_expansion)))])
     with warnings.catch_warnings():
         # openpyxl warns about features it drops (data validation, styles) from files saved
@@ -319,22 +322,22 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
         try:
             workbook = load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds (zip, XML, KeyError...) for a bad file
-            raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
+            raise ImportFailed([Problem(collector.file_name, MSG_BAD_XLSX)]) from exc
         try:
             sheet = workbook.worksheets[0]
             declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
             if declared_rows > limits.max_rows + 1 or declared_columns > limits.max_columns:
-                raise _TooMuch(Problem(path.name, MSG_XLSX_DIMENSION.format(
+                raise _TooMuch(Problem(collector.file_name, MSG_XLSX_DIMENSION.format(
                     last=f"{column_letters(max(declared_columns, 1) - 1)}{declared_rows}", rows=limits.max_rows,
                     columns=limits.max_columns)))
             with sheet._get_source() as source:
                 for number, cells in iter_rows(source, sheet._shared_strings, workbook._date_formats,
                                                workbook._timedelta_formats, workbook.epoch):
-                    collector.add(number, _xlsx_row(path.name, number, cells, collector))
+                    collector.add(number, _xlsx_row(collector.file_name, number, cells, collector))
         except (_TooMuch, ImportFailed):
             raise
         except (BadSheet, Exception) as exc:
-            raise ImportFailed([Problem(path.name, MSG_BAD_XLSX)]) from exc
+            raise ImportFailed([Problem(collector.file_name, MSG_BAD_XLSX)]) from exc
         finally:
             workbook.close()
 

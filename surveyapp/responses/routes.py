@@ -6,7 +6,6 @@ with its row, column letter, question and value; a file with any problem stores 
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 
@@ -32,11 +31,6 @@ def _page(campaign, form, **context):
     limits = Limits.from_config(current_app.config)
     return render_template("responses/paper.html", campaign=campaign, circle=get_circle(db, campaign.circle_id),
                            questionnaire=questionnaire, form=form, limits=limits, **context)
-
-
-def _named(problems, name: str):
-    """Problems as the user knows the file (it is stored under another name)."""
-    return [replace(problem, file=name) for problem in problems]
 
 
 @bp.route("/template.xlsx")
@@ -65,12 +59,12 @@ def upload(campaign_id: int):
     questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
     limits = Limits.from_config(current_app.config)
     try:
-        sheet = read_sheet(pending.path, limits)
+        sheet = read_sheet(pending.path, limits, file_name=name)
         counts = preview_file(db, campaign, questionnaire, sheet, limits, file_name=name)
         uploads.keep_cells(pending, sheet)  # the confirmation stores these without reading the file again
     except ImportFailed as failed:
         uploads.discard(current_app.instance_path, session, pending.token)
-        problems = _named(failed.problems, name)
+        problems = failed.problems
         return _page(campaign, form, problems=problems, problem_summary=summary(problems), file_name=name), 422
     confirm = PaperConfirmForm(upload=pending.token)
     return _page(campaign, form, counts=counts, file_name=name, confirm_form=confirm)
@@ -95,7 +89,7 @@ def confirm(campaign_id: int):
     except ImportFailed as failed:
         db.rollback()
         uploads.discard(instance, session, pending.token)
-        problems = _named(failed.problems, pending.name)
+        problems = failed.problems
         return _page(campaign, PaperUploadForm(), problems=problems, problem_summary=summary(problems),
                      file_name=pending.name), 422
     uploads.discard(instance, session, pending.token)
