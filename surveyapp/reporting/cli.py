@@ -23,7 +23,7 @@ from ..questionnaire.registry import questionnaire_by_hash
 from ..timezones import local_date, local_today
 from .data import fingerprint, report_data
 from .operations import (KINDS, PREVIEW_NUMBER, ReportRefused, check_campaign_kind, download_name,
-                         evaluation_campaign, issue, issue_evaluation, render, replaced_by, report_state,
+                         evaluation_campaign, issue, issue_evaluation, render, replaced_by, standing,
                          withdraw_report)
 
 
@@ -153,7 +153,7 @@ def list_reports(campaign_id, as_json):
         for issued in rows:
             replaces = session.get(IssuedReport, issued.replaces_id) if issued.replaces_id else None
             newer = replaced_by(session, issued)
-            code = report_state(session, issued)
+            code = standing(issued, newer)
             out.append({"number": issued.report_number, "kind": issued.kind, "title": KINDS[issued.kind].title,
                         "file": download_name(issued), "state": code, "state_label": states.label(code),
                         "issued_on": issued.issued_on.isoformat(), "sha256": issued.sha256,

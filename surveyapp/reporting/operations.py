@@ -156,13 +156,18 @@ def replaced_by(session: Session, issued: IssuedReport) -> IssuedReport | None:
     return session.exec(select(IssuedReport).where(IssuedReport.replaces_id == issued.id)).first()
 
 
-def report_state(session: Session, issued: IssuedReport) -> str:
-    """``withdrawn``, ``corrected`` (a newer report names it) or ``issued``."""
+def standing(issued: IssuedReport, newer: IssuedReport | None) -> str:
+    """``withdrawn``, ``corrected`` (``newer``, the report that replaces it, exists) or ``issued``."""
     if issued.withdrawn_at is not None:
         return states.WITHDRAWN
-    if replaced_by(session, issued) is not None:
+    if newer is not None:
         return states.CORRECTED
     return states.ISSUED
+
+
+def report_state(session: Session, issued: IssuedReport) -> str:
+    """:func:`standing` of ``issued``, looking up the report that replaces it."""
+    return standing(issued, replaced_by(session, issued))
 
 
 def check_correctable(session: Session, issued: IssuedReport, campaign: Campaign, kind: str) -> None:

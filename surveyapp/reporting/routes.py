@@ -24,7 +24,8 @@ from ..timezones import local_date, local_today
 from .data import fingerprint, report_data
 from ..evaluation.forms import ReasonForm
 from .operations import (KINDS, ReportRefused, check_campaign_kind, check_correctable, download_name, issue,
-                         issue_evaluation, preview_campaign, preview_evaluation, report_state, withdraw_report)
+                         issue_evaluation, preview_campaign, preview_evaluation, replaced_by, report_state,
+                         standing, withdraw_report)
 
 bp = Blueprint("reporting", __name__, url_prefix="/staff")
 
@@ -254,10 +255,10 @@ def issued_reports(session, *, campaign_id: int | None = None, evaluation_id: in
         frozen = (evaluation is not None and states.state(evaluation.state).frozen) or issued.document is not None
         if key not in current and not frozen:
             current[key] = fingerprint(report_data(session, session.get(Campaign, issued.campaign_id), evaluation))
-        replaced_by = session.exec(select(IssuedReport).where(IssuedReport.replaces_id == issued.id)).first()
+        newer = replaced_by(session, issued)
         replaces = session.get(IssuedReport, issued.replaces_id) if issued.replaces_id else None
         result.append({"report": issued, "name": download_name(issued), "frozen": frozen,
                        "moved_on": not frozen and current[key] != issued.data_fingerprint,
-                       "replaced_by": replaced_by, "replaces": replaces,
-                       "state": states.state(report_state(session, issued))})
+                       "replaced_by": newer, "replaces": replaces,
+                       "state": states.state(standing(issued, newer))})
     return result
