@@ -112,10 +112,16 @@ def _nearest_missed(rate: float, thresholds: Sequence[float]) -> float | None:
 
 # --- 1. satisfaction rates ---------------------------------------------------------------------
 
-def _rate_bar(fr, item, rate: float, cy: float, height: float, fill: str, thresholds: Sequence[float],
+def _rate_bar(fr, item, cy: float, height: float, fill: str, thresholds: Sequence[float],
               bars: list, whiskers: list, overlays: list, value_size: int = FONT_SIZE) -> None:
     """One rate's bar (into ``bars``), its interval whisker (into ``whiskers``, drawn over every
-    bar) and its printed value right of the plot (into ``overlays``)."""
+    bar) and its printed value right of the plot (into ``overlays``); an item without a rate
+    (None, or no number) shows its ``note`` (or "—") in grey instead."""
+    rate = usable(_get(item, "rate"))
+    if rate is None:
+        bars.append(label(fr.left + 6, baseline(cy, SMALL_FONT), _get(item, "note") or "—",
+                          cols_for(fr.plot_width - 12, SMALL_FONT), size=SMALL_FONT, fill=MUTED, cls="chart-note"))
+        return
     bars.append(el("rect", {"class": "chart-bar", "x": fr.left, "y": cy - height / 2,
                             "width": fr.x(rate) - fr.left, "height": height, "fill": fill}))
     whisker = _whisker(fr, usable(_get(item, "ci_low")), usable(_get(item, "ci_high")), cy)
@@ -176,13 +182,7 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
         cy = plot_top + i * ROW_HEIGHT + ROW_HEIGHT / 2
         bars.append(label(fr.left - LABEL_GAP, baseline(cy), _get(item, "label"), fr.label_cols,
                           anchor="end", cls="chart-label"))
-        rate = usable(_get(item, "rate"))
-        if rate is None:
-            note = _get(item, "note") or "—"
-            bars.append(label(fr.left + 6, baseline(cy, SMALL_FONT), note, cols_for(fr.plot_width - 12, SMALL_FONT),
-                              size=SMALL_FONT, fill=MUTED, cls="chart-note"))
-            continue
-        _rate_bar(fr, item, rate, cy, BAR_HEIGHT, MAIN, thresholds, bars, whiskers, overlays)
+        _rate_bar(fr, item, cy, BAR_HEIGHT, MAIN, thresholds, bars, whiskers, overlays)
 
     body += bars + _threshold_lines(fr, thresholds, plot_top, plot_bottom) + _whiskers(whiskers) + overlays
     notes = _rate_notes(whiskers, thresholds)
@@ -245,14 +245,7 @@ def paired_rate_bars(rows: Sequence[Mapping[str, Any]], *, series: Sequence[str]
         for k, fill in enumerate(fills):
             item = values[k] if k < len(values) else None
             cy = row_top + k * (PAIR_BAR_HEIGHT + PAIR_BAR_GAP) + PAIR_BAR_HEIGHT / 2
-            rate = usable(_get(item, "rate")) if item is not None else None
-            if rate is None:
-                note = (_get(item, "note") if item is not None else None) or "—"
-                bars.append(label(fr.left + 6, baseline(cy, SMALL_FONT), note,
-                                  cols_for(fr.plot_width - 12, SMALL_FONT), size=SMALL_FONT, fill=MUTED,
-                                  cls="chart-note"))
-                continue
-            _rate_bar(fr, item, rate, cy, PAIR_BAR_HEIGHT, fill, thresholds, bars, whiskers, overlays,
+            _rate_bar(fr, item, cy, PAIR_BAR_HEIGHT, fill, thresholds, bars, whiskers, overlays,
                       value_size=SMALL_FONT)
 
     body += bars + _threshold_lines(fr, thresholds, plot_top, plot_bottom) + _whiskers(whiskers) + overlays
