@@ -304,7 +304,7 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
 
     from openpyxl import load_workbook
 
-    from .xlsxcells import BadSheet, iter_rows
+    from .xlsxcells import iter_rows
 
     limits = collector.limits
     try:
@@ -336,7 +336,7 @@ def _read_xlsx(path: Path, collector: _Collector) -> None:
                     collector.add(number, _xlsx_row(collector.file_name, number, cells, collector))
         except (_TooMuch, ImportFailed):
             raise
-        except (BadSheet, Exception) as exc:
+        except Exception as exc:  # xlsxcells.BadSheet, or anything else a broken file makes openpyxl raise
             raise ImportFailed([Problem(collector.file_name, MSG_BAD_XLSX)]) from exc
         finally:
             workbook.close()

@@ -19,11 +19,10 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 
 
-@functools.lru_cache(maxsize=8)
 def content_security_policy(tile_url: str = "") -> str:
     """The policy; the outlet map's tile server (``SURVEYAPP_MAP_TILE_URL``), when one is set,
-    is the only other origin images may come from. Built once per tile server (every
-    response carries it)."""
+    is the only other origin images may come from (built once per tile server, with the other
+    fixed headers: _fixed_headers)."""
     tiles = ""
     if tile_url:
         parts = urlsplit(tile_url.replace("{s}", "*").split("{", 1)[0])
@@ -43,7 +42,6 @@ def content_security_policy(tile_url: str = "") -> str:
     ])
 
 
-CONTENT_SECURITY_POLICY = content_security_policy()
 HSTS = "max-age=31536000; includeSubDomains"
 
 
