@@ -20,7 +20,7 @@ from surveyapp.models import AuditEntry, IssuedReport
 
 from .helpers import PROJECT_QUESTIONNAIRES, make_campaign
 from .test_e2e_evaluation import PASSWORD, desktop, surveyed_circle  # noqa: F401  (fixture)
-from .test_e2e_resident import live_server, shoot  # noqa: F401  (fixture)
+from .test_e2e_resident import html_of, live_server, shoot  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("app_questionnaires")]
 
@@ -46,7 +46,7 @@ def issue_from_the_page(page, base: str, label: str, reason: str | None = None) 
     page.check("input[name=previewed]")
     page.fill("input[name=password]", "wrong-password")
     page.click("button:has-text('签发报告')")
-    assert "密码不正确，报告没有签发。" in page.content()
+    assert "密码不正确，报告没有签发。" in html_of(page)
     if reason is not None:
         assert page.locator("#reason-given").inner_text() == reason
     page.check("input[name=previewed]")
@@ -73,6 +73,7 @@ def test_a_survey_report_issued_corrected_and_a_sheet_withdrawn_merchant_survey_
     # required (3% of 1,000), and still open, so later answers will not be in this report.
     page.goto(f"{base}/staff/campaigns/{resident.id}")
     page.click("#reports .issue a:has-text('满意度调查报告 PDF')")
+    page.wait_for_load_state("load")
     assert page.url.endswith(f"/staff/campaigns/{resident.id}/issue/campaign_report")
     steps = page.locator("ol.steps").inner_text()
     assert "有效问卷 30 份，按规则需要 30 份" in steps and "已达到样本量要求" in steps
@@ -81,7 +82,7 @@ def test_a_survey_report_issued_corrected_and_a_sheet_withdrawn_merchant_survey_
     shoot(page, "campaign-report-01-check")
     issue_from_the_page(page, base, "my")
     assert page.url.endswith(f"/staff/campaigns/{resident.id}#reports")
-    assert "已签发 MY-2026-0001-满意度调查报告.pdf（编号 MY-2026-0001）" in page.content()
+    assert "已签发 MY-2026-0001-满意度调查报告.pdf（编号 MY-2026-0001）" in html_of(page)
     shoot(page, "campaign-report-02-issued")
 
     db.expire_all()
@@ -102,10 +103,11 @@ def test_a_survey_report_issued_corrected_and_a_sheet_withdrawn_merchant_survey_
     page.goto(f"{base}/staff/campaigns/{resident.id}")
     page.click("#reports .issue a:has-text('汇总表 PDF')")
     issue_from_the_page(page, base, "hz")
-    assert "编号 HZ-2026-0001" in page.content()
+    assert "编号 HZ-2026-0001" in html_of(page)
 
     # Correct the 满意度调查报告: a reason, the preview naming the old number, the password.
     page.locator("#reports tr", has_text="MY-2026-0001").locator("a", has_text="更正").click()
+    page.wait_for_load_state("load")
     assert "更正满意度调查报告" in page.locator("h1").inner_text()
     # The reason comes first (nothing to preview or sign without it), so the preview prints it.
     assert page.locator("textarea[name=reason]").get_attribute("required") is not None
@@ -121,7 +123,7 @@ def test_a_survey_report_issued_corrected_and_a_sheet_withdrawn_merchant_survey_
     assert all("取代MY-2026-0001" in p for p in previewed)
     assert "更正理由：补录了3份纸质问卷。" in "".join(previewed)
     issue_from_the_page(page, base, "correction", reason=REASON)
-    content = page.content()
+    content = html_of(page)
     assert "编号 MY-2026-0002" in content and "更正并取代 MY-2026-0001" in content
     db.expire_all()
     corrected = db.exec(select(IssuedReport).where(IssuedReport.report_number == "MY-2026-0002")).one()
@@ -137,7 +139,7 @@ def test_a_survey_report_issued_corrected_and_a_sheet_withdrawn_merchant_survey_
     page.locator("#reports tr", has_text="HZ-2026-0001").locator("a", has_text="撤回").click()
     page.fill("textarea[name=reason]", "服务人口应为 1,200 人")
     page.click("button:has-text('撤回报告')")
-    assert "HZ-2026-0001 已撤回" in page.content()
+    assert "HZ-2026-0001 已撤回" in html_of(page)
     db.expire_all()
     sheet = db.exec(select(IssuedReport).where(IssuedReport.report_number == "HZ-2026-0001")).one()
     assert sheet.withdrawn_at is not None and sheet.withdrawn_reason == "服务人口应为 1,200 人"

@@ -29,7 +29,7 @@ from surveyapp.auth.users import create_user
 from surveyapp.models import AuditEntry, Campaign, Circle, CircleAccess, Response, User
 
 from .test_e2e_paged import axe_violations
-from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, live_server, shoot  # noqa: F401  (fixture)
+from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, html_of, live_server, shoot  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("project_questionnaires")]
 
@@ -94,7 +94,7 @@ def sign_in(page, base, username, password):
 
 def sign_out(page):
     page.click(".staffbar button:has-text('退出')")
-    assert "您已退出登录" in page.content()
+    assert "您已退出登录" in html_of(page)
 
 
 def overview_row(page, name: str) -> str:
@@ -160,6 +160,7 @@ def test_a_firm_sets_up_a_city_from_its_accounts_to_the_audit_log(app, db, live_
     listing.write_bytes(city_list(template.read_bytes(), rows))
     page.set_input_files("input[name=file]", str(listing))
     page.click("button:has-text('检查文件')")
+    page.wait_for_load_state("load")
     problems = page.locator(".problem-list tbody tr")
     assert problems.count() == 1
     assert problems.first.inner_text().split("\t")[:2] == ["3", "B"]
@@ -176,11 +177,11 @@ def test_a_firm_sets_up_a_city_from_its_accounts_to_the_audit_log(app, db, live_
     page.click("button:has-text('确认导入这 3 个生活圈')")
 
     # Straight on to opening the surveys, the new circles already ticked.
-    assert "已导入 3 个生活圈" in page.content()
+    assert "已导入 3 个生活圈" in html_of(page)
     assert page.locator("input[name=circles]:checked").count() == 3
     check("city-07-open-surveys")
     page.click("button:has-text('开启调查')")
-    assert "已为 3 个生活圈开启居民问卷调查" in page.content()
+    assert "已为 3 个生活圈开启居民问卷调查" in html_of(page)
     check("city-08-batch")
     circles = db.exec(select(Circle).order_by(Circle.id)).all()
     assert [(c.name, c.population) for c in circles] == [("东湖生活圈", 18000), ("西岭生活圈", 20000),
@@ -221,11 +222,12 @@ def test_a_firm_sets_up_a_city_from_its_accounts_to_the_audit_log(app, db, live_
     header = paper_entries(entries, PAPER)
     page.set_input_files("input[name=file]", str(entries))
     page.click("button:has-text('上传并检查')")
+    page.wait_for_load_state("load")
     problem = page.locator("table.problem-list tbody tr")
     assert problem.count() == 1
     letter = chr(ord("A") + header.index("business_overall"))
     assert problem.first.locator("td").all_inner_texts()[:4] == ["3", letter, "business_overall", "9"]
-    assert "未保存任何问卷" in page.content()
+    assert "未保存任何问卷" in html_of(page)
     check("city-11-paper-problem")
     assert db.exec(select(Response)).all() == []
     paper_entries(entries, [{}, {"business_overall": "4"}])
@@ -234,7 +236,7 @@ def test_a_firm_sets_up_a_city_from_its_accounts_to_the_audit_log(app, db, live_
     assert "将要保存的纸质问卷\t3 份" in page.locator("section.confirm table.counts").inner_text()
     check("city-12-paper-confirm")
     page.click("button:has-text('确认保存 3 份问卷')")
-    assert "已导入 3 份纸质问卷（录入.xlsx）" in page.content()
+    assert "已导入 3 份纸质问卷（录入.xlsx）" in html_of(page)
     assert page.url.endswith(f"/staff/campaigns/{campaigns[0].id}")
     stored = db.exec(select(Response).order_by(Response.id)).all()
     assert [(r.campaign_id, r.channel, r.serial, r.answers["community"], r.answers["business_overall"])
@@ -261,6 +263,7 @@ def test_a_firm_sets_up_a_city_from_its_accounts_to_the_audit_log(app, db, live_
     page.fill("input[name=population]", "一万二")
     page.fill("input[name='communities-0-name']", "北湖社区")
     page.click("button:has-text('登记')")
+    page.wait_for_load_state("load")
     field = page.locator(".field.has-error", has=page.locator("input[name=population]"))
     assert "服务人口应为正整数" in field.inner_text()
     assert page.locator(".field.has-error").count() == 2  # the population and the communities
@@ -310,6 +313,7 @@ def test_a_firm_sets_up_a_city_from_its_accounts_to_the_audit_log(app, db, live_
     check("city-21-audit")
     page.select_option("select[name=action]", "campaign.open")
     page.click("button:has-text('筛选')")
+    page.wait_for_load_state("load")
     opened = page.locator("table.audit > tbody > tr")
     assert opened.count() == 3
     dates = opened.first.locator("table.changes").inner_text()

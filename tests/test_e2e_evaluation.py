@@ -15,7 +15,7 @@ from surveyapp.questionnaire import load_questionnaire
 from surveyapp.responses.operations import NewResponse, record_many
 
 from .helpers import APP_QUESTIONNAIRES, complete_round, make_campaign, make_circle
-from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, live_server, shoot  # noqa: F401  (fixture)
+from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, html_of, live_server, shoot  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("app_questionnaires")]
 
@@ -48,7 +48,7 @@ def issue_from_the_page(page, base: str, evaluation_id: int) -> None:
     page.check("input[name=previewed]")
     page.fill("input[name=password]", "wrong-password")
     page.click("button:has-text('签发报告')")
-    assert "密码不正确" in page.content()
+    assert "密码不正确" in html_of(page)
     page.check("input[name=previewed]")
     page.fill("input[name=password]", PASSWORD)
     shoot(page, f"evaluation-{evaluation_id}-confirm")
@@ -81,10 +81,11 @@ def test_a_round_from_draft_to_issued_to_corrected(app, db, live_server, desktop
     page.goto(f"{base}/staff/circles/{circle.id}")
     assert page.locator("select[name=campaign]").input_value() == str(campaign.id)
     page.click("button:has-text('下一步：确认')")
+    page.wait_for_load_state("load")
     assert page.locator(".confirm-box").is_visible()
     shoot(page, "evaluation-01-confirm-new-round")
     page.click("button:has-text('确认开始第 1 轮评价')")
-    assert "已开始第 1 轮评价（草稿）" in page.content()
+    assert "已开始第 1 轮评价（草稿）" in html_of(page)
     assert page.locator("h1 .pill.state-draft").inner_text() == "草稿"
     evaluation_id = int(page.url.rstrip("/").split("/")[-1].split("#")[0])
     shoot(page, "evaluation-02-draft")
@@ -96,7 +97,7 @@ def test_a_round_from_draft_to_issued_to_corrected(app, db, live_server, desktop
     # Incomplete: the check stops it and lists what is missing, with links.
     page.goto(f"{base}/staff/evaluations/{evaluation_id}")
     page.click("button:has-text('提交待签发')")
-    assert "还不完整" in page.content()
+    assert "还不完整" in html_of(page)
     missing = page.locator("#missing li")
     assert missing.count() == 10 and "业态清单（有没有）尚未保存" in missing.first.inner_text()
     assert page.locator("form[action$='/reports']").count() == 0           # no way to issue yet
@@ -114,6 +115,7 @@ def test_a_round_from_draft_to_issued_to_corrected(app, db, live_server, desktop
         complete_round(db, db.get(Evaluation, evaluation_id))
     page.goto(f"{base}/staff/evaluations/{evaluation_id}")
     page.click("button:has-text('提交待签发')")
+    page.wait_for_load_state("load")
     assert page.locator("#complete").is_visible()
     shoot(page, "evaluation-04-ready")
 

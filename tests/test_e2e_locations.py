@@ -16,7 +16,7 @@ from surveyapp.locations.operations import add_point
 from surveyapp.models import Community, Outlet
 
 from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
-from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, live_server, shoot  # noqa: F401 (fixture)
+from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, html_of, live_server, shoot  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +99,7 @@ def test_merchant_locates_assessor_moves_coverage_changes_public_page_shows(app,
     # 3. The thank-you page links the circle's public page, which lists the shop.
     page.get_by_text("看看身边步行 15 分钟内的店铺和服务").click()
     page.wait_for_url(f"**/c/{circle.id}")
-    assert "好邻居便利店（幸福路店）" in page.content() and "24小时" in page.content()
+    assert "好邻居便利店（幸福路店）" in html_of(page) and "24小时" in html_of(page)
     assert page.locator("figure.map svg").count() == 1
     shoot(page, "loc-4-public-page")
     phone.close()

@@ -22,7 +22,7 @@ from sqlmodel import select
 from surveyapp.models import AnswerDraft, Response
 
 from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
-from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, live_server, shoot  # noqa: F401 (fixture)
+from .test_e2e_resident import CHROMIUM, CHROMIUM_ARGS, html_of, live_server, shoot  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -194,7 +194,7 @@ def test_paged_answer_with_javascript_checks_every_page(db, live_server, browser
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(f"{live_server}/s/{resident_campaign.token}")
-    assert "约 3 分钟" in page.content() and "一部手机最多可以填写 3 份" in page.content()
+    assert "约 3 分钟" in html_of(page) and "一部手机最多可以填写 3 份" in html_of(page)
     check_page(page)
     shoot(page, "paged-0-notice")
 
@@ -210,14 +210,14 @@ def test_paged_answer_with_javascript_checks_every_page(db, live_server, browser
     assert page.locator(".question.has-error").count() == 3
     links = page.locator(".error-links a").all_inner_texts()
     assert links == ["您住在哪个社区", "您的年龄", "您在这里住了多久"]
-    assert "请回答这一题" in page.content()
+    assert "请回答这一题" in html_of(page)
     check_page(page)
     shoot(page, "paged-1-errors")
 
     positions = []
     walk_to_the_end(page, check=lambda p: (check_page(p), positions.append(progress_of(p))), shots="paged")
     assert positions == [(i, RESIDENT_STEPS) for i in range(1, RESIDENT_STEPS + 1)]
-    assert "提交成功" in page.content() and "为家人再填一份" in page.content()
+    assert "提交成功" in html_of(page) and "为家人再填一份" in html_of(page)
     check_page(page)
     shoot(page, "paged-9-thanks")
 
@@ -343,21 +343,21 @@ def test_second_family_answer_from_the_same_phone(db, live_server, browser, resi
     context = phone(browser)
     page = context.new_page()
     page.goto(f"{live_server}/s/{resident_campaign.token}")
-    assert "一部手机最多可以填写 2 份" in page.content()
+    assert "一部手机最多可以填写 2 份" in html_of(page)
     page.get_by_text("开始填写").click()
     walk_to_the_end(page)
     page.get_by_text("为家人再填一份").click()
     page.wait_for_load_state()
-    assert "为家人填写的第 2 份" in page.content()
+    assert "为家人填写的第 2 份" in html_of(page)
     shoot(page, "family-notice")
     page.get_by_text("开始填写").click()
     page.wait_for_load_state()
     assert progress_of(page) == (1, RESIDENT_STEPS)  # a fresh form, not the first person's
     assert not page.locator("#q-age_band input:checked").count()
     walk_to_the_end(page)
-    assert "为家人再填一份" not in page.content()  # two of two
+    assert "为家人再填一份" not in html_of(page)  # two of two
     page.goto(f"{live_server}/s/{resident_campaign.token}")
-    assert "已经填写了 2 份" in page.content()
+    assert "已经填写了 2 份" in html_of(page)
     shoot(page, "family-limit")
     first, second = stored(db, resident_campaign)
     assert (first.device_slot, second.device_slot) == (1, 2) and first.device_hash == second.device_hash
@@ -378,7 +378,7 @@ def test_interviewer_takes_three_answers_in_a_row(app, db, live_server, browser,
     page.fill("input[name=password]", "interview-pass-1")
     with page.expect_navigation():
         page.locator("button[type=submit]").click()
-    assert "访员模式" in page.content()
+    assert "访员模式" in html_of(page)
     page.get_by_text("开始访问").click()
     page.wait_for_load_state()
     for number in range(1, 4):
@@ -388,7 +388,7 @@ def test_interviewer_takes_three_answers_in_a_row(app, db, live_server, browser,
             check_page(page)
             shoot(page, "interview-1-residence")
         walk_to_the_end_of_interview(page)
-        assert f"今天已访问 {number} 位" in page.content() or f"已访问 {number} 位" in page.content()
+        assert f"今天已访问 {number} 位" in html_of(page) or f"已访问 {number} 位" in html_of(page)
         if number == 1:
             shoot(page, "interview-2-saved")
         page.get_by_text("访问下一位").click()

@@ -49,6 +49,14 @@ def phone():
         browser.close()
 
 
+def html_of(page) -> str:
+    """The page's HTML once it has loaded. A click that submits a form returns when the next page
+    has started to arrive, not when it has been read: page.content() at that moment once gave a
+    CI run an empty <body> (the head parsed, the body not yet)."""
+    page.wait_for_load_state("load")
+    return page.content()
+
+
 def shoot(page, name: str) -> None:
     folder = os.environ.get("SURVEYAPP_SCREENSHOTS")
     if folder:
@@ -85,7 +93,7 @@ def test_resident_answers_the_real_questionnaire_on_a_phone(app, db, live_server
     page = phone
     page.goto(f"{live_server}/s/{campaign.token}")
     shoot(page, "1-notice")
-    assert "匿名" in page.content()
+    assert "匿名" in html_of(page)
     page.get_by_text("大字模式").click()
     assert page.evaluate("document.documentElement.className") == "large-text"
     shoot(page, "2-notice-large")
@@ -96,7 +104,7 @@ def test_resident_answers_the_real_questionnaire_on_a_phone(app, db, live_server
     page.locator("button[name=nav][value=next]").click()  # nothing answered: errors in Chinese
     page.wait_for_load_state()
     assert page.locator(".question.has-error").count() >= 1
-    assert "请回答这一题" in page.content()
+    assert "请回答这一题" in html_of(page)
     shoot(page, "4-errors")
 
     for _ in range(8):  # one step per section, until the thank-you page
@@ -106,7 +114,7 @@ def test_resident_answers_the_real_questionnaire_on_a_phone(app, db, live_server
         if page.url.endswith("/thanks"):
             break
     shoot(page, "5-thanks")
-    assert "提交成功" in page.content()
+    assert "提交成功" in html_of(page)
 
     db.expire_all()
     [row] = db.exec(select(Response).where(Response.campaign_id == campaign.id)).all()
@@ -115,7 +123,7 @@ def test_resident_answers_the_real_questionnaire_on_a_phone(app, db, live_server
 
     page.goto(f"{live_server}/s/{campaign.token}")
     shoot(page, "6-already")
-    assert "已经填写过" in page.content()
+    assert "已经填写过" in html_of(page)
 
 
 def test_skip_logic_runs_in_the_browser(app, app_config, db, live_server, phone):
@@ -146,6 +154,6 @@ def test_unavailable_pages_read_well_on_a_phone(app, db, live_server, phone):
                              ("9-unknown", "/s/not-a-real-token", "找不到这份问卷")]:
         page.goto(live_server + path)
         shoot(page, name)
-        assert text in page.content()
+        assert text in html_of(page)
         # readable on a phone: nothing wider than the screen
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
