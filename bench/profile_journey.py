@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile_journey.py                 # 200 journeys, top 40 by own time
     .venv/bin/python bench/profile_journey.py --journeys 50 --sort cumulative --top 60
     .venv/bin/python bench/profile_journey.py --cpu --database-url postgresql+psycopg://...   # CPU, not waits
+    .venv/bin/python bench/profile_journey.py --cpu --callers 'local.py.*__get__'         # who calls it
 
 Prints the mean milliseconds per GET and per POST of each step, then a cProfile of the
 timed journeys (after a few for warm-up) on a SQLite file under bench/out/.
@@ -58,6 +59,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--cpu", action="store_true",
                         help="profile CPU time (time.process_time), leaving out waits for the database")
+    parser.add_argument("--callers", default=None, metavar="PATTERN",
+                        help="also print who calls the functions matching PATTERN (a regular expression)")
     args = parser.parse_args()
     live_server.OUT.mkdir(parents=True, exist_ok=True)
     url = args.database_url or "sqlite:///" + str(live_server.OUT / "profile.sqlite")
@@ -103,7 +106,10 @@ def main() -> None:
     print("under the profiler (the app only, not the test client):")
     for name in sorted(times, key=lambda n: (n[-1], n)):
         print(f"  {name}: {1000 * sum(times[name]) / len(times[name]):.2f} ms")
-    pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profile).sort_stats(args.sort)
+    stats.print_stats(args.top)
+    if args.callers:
+        stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":

@@ -112,34 +112,68 @@ def test_the_in_process_limit_store_counts_without_a_thread_per_post():
     assert threading.active_count() == before
 
 
-def test_a_page_view_reads_outside_a_transaction_on_postgresql_and_a_post_writes_in_one(app, client, campaign):
-    """A page view only reads: on PostgreSQL it runs in autocommit mode, so psycopg sends no
-    BEGIN and no ROLLBACK (two round trips saved per view); SQLite keeps its usual mode. A
-    post's statements still run in a transaction, on both."""
+def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_in_one(app, client, campaign):
+    """A page view only reads, and a step's post reads and upserts its draft (one statement,
+    atomic by itself): on PostgreSQL they run in autocommit mode, so psycopg sends no BEGIN,
+    COMMIT or ROLLBACK for them; SQLite keeps its usual mode. The post that stores the answer
+    writes the response, its tallies and the draft's removal in one transaction, on both."""
     from sqlalchemy import event
 
     from .conftest import get_engine_of
 
     engine = get_engine_of(app)
+    postgresql = engine.dialect.name == "postgresql"
     seen: list[tuple[str, bool]] = []
 
     def statement(conn, cursor, sql, params, context, executemany):
         driver = conn.connection.driver_connection
-        outside = driver.autocommit if engine.dialect.name == "postgresql" else driver.isolation_level is None
+        outside = driver.autocommit if postgresql else driver.isolation_level is None
         seen.append((sql.split()[0].upper(), outside))
 
-    event.listen(engine, "before_cursor_execute", statement)
+    def taken(label):
+        def note(conn):
+            seen.append((label, False))
+        return note
+
+    hooks = [("before_cursor_execute", statement), ("begin", taken("BEGIN")), ("commit", taken("COMMIT"))]
+    for name, hook in hooks:
+        event.listen(engine, name, hook)
+    requests: list[tuple[str, list]] = []
     try:
         url = url_of(campaign)
         page = client.get(url)
-        assert page.status_code == 200 and 'name="submission_key"' in page.get_data(as_text=True)
-        viewed = list(seen)
-        seen.clear()
-        moved = client.post(url, data={**resident_answers(), **form_fields(page.get_data(as_text=True)), "nav": "next"})
-        assert moved.status_code == 303
-        posted = list(seen)
+        for _ in range(12):
+            requests.append(("view", list(seen)))
+            seen.clear()
+            moved = client.post(url, data={**resident_answers(), **form_fields(page.get_data(as_text=True)),
+                                           "nav": "next"})
+            assert moved.status_code == 303
+            last = "step=" not in moved.headers["Location"]
+            requests.append(("store" if last else "step", list(seen)))
+            seen.clear()
+            if last:
+                break
+            page = client.get(moved.headers["Location"])
     finally:
-        event.remove(engine, "before_cursor_execute", statement)
+        for name, hook in hooks:
+            event.remove(engine, name, hook)
+    kinds = [kind for kind, _ in requests]
+    assert kinds.count("store") == 1 and kinds.count("step") >= 3 and kinds.count("view") == kinds.count("step") + 1
     # (a first view also reads the questionnaire's snapshot and the token's campaign, then kept)
-    assert viewed and all(statement == ("SELECT", engine.dialect.name == "postgresql") for statement in viewed)
-    assert ("INSERT", False) in posted and all(not outside for _, outside in posted)
+    for kind, statements in requests:
+        verbs = [verb for verb, _ in statements if verb not in ("BEGIN", "COMMIT")]
+        if kind == "view":
+            assert verbs and set(verbs) == {"SELECT"}
+        if kind == "step":
+            assert verbs[-1] == "INSERT" and set(verbs) == {"SELECT", "INSERT"}  # the draft's upsert
+        if kind in ("view", "step"):
+            assert all(outside == postgresql for verb, outside in statements if verb not in ("BEGIN", "COMMIT"))
+    [stored] = [statements for kind, statements in requests if kind == "store"]
+    writes = [i for i, (verb, _) in enumerate(stored) if verb in ("INSERT", "UPDATE", "DELETE")]
+    assert [stored[i][0] for i in writes].count("DELETE") == 1  # the draft
+    first, final = writes[0], writes[-1]
+    assert all(not outside for _, outside in stored[first:final + 1])
+    begins = [i for i, (verb, _) in enumerate(stored) if verb == "BEGIN"]
+    commits = [i for i, (verb, _) in enumerate(stored) if verb == "COMMIT"]
+    assert any(b < first for b in begins) and any(c > final for c in commits)
+    assert not any(first < i < final for i in begins + commits)  # one transaction: no commit between the writes

@@ -25,6 +25,7 @@ from flask import render_template, session as web_session
 from markupsafe import Markup, escape
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
+from ..db import writes_together
 from ..models import Campaign, Channel
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers
@@ -356,6 +357,7 @@ class Answering:
 
     def _store(self, clean: dict, key: str, started) -> "Outcome":
         db = _db()
+        writes_together(db)  # the response, its tallies and the draft's removal: all or nothing
         slot = self.device_answers + 1 if self.device_hash else None
         limit = self.campaign.answers_per_device
         while True:

@@ -41,8 +41,7 @@ def _parsed_limits(text: str) -> tuple:
 def _campaign_or_page(token: str):
     """The campaign and its context, or a finished response explaining why not."""
     db = get_session()
-    if request.method == "GET":
-        reads_outside_transaction(db)   # a page view only reads, in one statement
+    reads_outside_transaction(db)   # one read, then at most one write, or writes_together
     device = request.cookies.get(DEVICE_COOKIE)
     key = request.form.get("submission_key") if request.method == "POST" else None
     found = respondent_context(db, current_app.config["SECRET_KEY"], token, device, key)
