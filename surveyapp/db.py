@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
+from .direct_sql import prepared
 from .migrations import upgrade_database
 from .textinput import clean_data, data_needs_cleaning, needs_cleaning, scrub_text
 
@@ -119,36 +120,81 @@ def get_engine() -> Engine:
 
 
 def get_session() -> Session:
-    """The request's session, opened on first use and closed at teardown."""
+    """The request's session, opened on first use and closed at teardown. A direct connection
+    the request holds is given back first, and later direct statements run in the session's
+    transaction: a request never holds two pooled connections (twenty parallel posts would
+    otherwise wait on each other for the pool)."""
     if "db_session" not in g:
+        close_direct_connection()
         g.db_session = Session(get_engine(), expire_on_commit=False)
     return g.db_session
 
 
-def reads_outside_transaction(session: Session) -> None:
-    """Let ``session`` (not yet used in this request) run its statements without a
-    transaction where that saves work: on PostgreSQL a resident's page view, one SELECT, then
-    needs no BEGIN and no ROLLBACK, two of its four round trips (measured: 48.6 → 56.7
-    answers/s through 4 workers), and a step's post, a SELECT and the draft's upsert (one
-    statement, atomic by itself), two of four. Writes that belong together call
-    :func:`writes_together` first. SQLite runs in the process and has nothing to save;
-    switching its connection's mode back and forth cost more than it saved, so it is left as
-    it is. The pool restores the connection's mode when the request gives it back."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        session.info[_OUTSIDE_TRANSACTION] = True
+class DirectConnection:
+    """Where a request runs its direct statements (:mod:`surveyapp.direct_sql`): its own
+    pooled driver connection while it has no Session, in autocommit mode on PostgreSQL (a
+    resident's read and a draft's upsert are one statement each: no BEGIN, COMMIT or ROLLBACK
+    to send; SQLite's driver begins a transaction before a write, which ``commit`` ends);
+    otherwise the Session's connection, inside its transaction."""
+
+    def __init__(self, engine=None, session: Session | None = None):
+        self.session = session
+        self._pooled = None
+        if session is None:
+            self.dialect = engine.dialect
+            self._pooled = engine.raw_connection()
+            self._driver = self._pooled.driver_connection
+            self.autocommit = self.dialect.name == "postgresql"
+            if self.autocommit:
+                self._driver.autocommit = True
+        else:
+            self.dialect = session.get_bind().dialect
+            self.autocommit = False
+
+    @property
+    def driver(self):
+        if self.session is not None:
+            return self.session.connection().connection.driver_connection
+        return self._driver
+
+    def first(self, build, values: dict) -> tuple | None:
+        return prepared(build, self.dialect).first(self.driver, values)
+
+    def run(self, build, values: dict) -> None:
+        prepared(build, self.dialect).run(self.driver, values)
+
+    def commit(self) -> None:
+        if self.session is not None:
+            self.session.commit()
+        elif not self.autocommit:
+            self._driver.commit()
+
+    def close(self) -> None:
+        """Back to the pool (which rolls back whatever was not committed), as it came."""
+        if self._pooled is None:
+            return
+        try:
+            if self.autocommit:
+                self._driver.autocommit = False
+        finally:
+            self._pooled.close()
 
 
-_OUTSIDE_TRANSACTION = "surveyapp.outside_transaction"
+def direct_connection() -> DirectConnection:
+    """The request's DirectConnection (see there), opened on first use, given back at teardown."""
+    session = g.get("db_session")
+    if session is not None:
+        return DirectConnection(session=session)
+    connection = g.get("db_direct_connection")
+    if connection is None:
+        connection = g.db_direct_connection = DirectConnection(get_engine())
+    return connection
 
 
-def writes_together(session: Session) -> None:
-    """End :func:`reads_outside_transaction` before writes that must be committed together
-    (a response, its tallies and the deleted draft): the autocommit connection is given
-    back, so the next statement begins a transaction. A single-statement write (a draft's
-    upsert) needs no transaction of its own and may run before this."""
-    if session.info.pop(_OUTSIDE_TRANSACTION, False):
-        session.commit()
+def close_direct_connection(_exc=None) -> None:
+    connection = g.pop("db_direct_connection", None)
+    if connection is not None:
+        connection.close()
 
 
 @contextmanager
@@ -179,4 +225,5 @@ def init_app(app) -> None:
         app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT_MS"]
     )
     app.teardown_appcontext(close_session)
+    app.teardown_appcontext(close_direct_connection)
     app.cli.add_command(init_db_command)

@@ -112,12 +112,16 @@ def test_the_in_process_limit_store_counts_without_a_thread_per_post():
     assert threading.active_count() == before
 
 
-def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_in_one(app, client, campaign):
+def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_in_one(app, client, campaign,
+                                                                                      monkeypatch):
     """A page view only reads, and a step's post reads and upserts its draft (one statement,
-    atomic by itself): on PostgreSQL they run in autocommit mode, so psycopg sends no BEGIN,
-    COMMIT or ROLLBACK for them; SQLite keeps its usual mode. The post that stores the answer
-    writes the response, its tallies and the draft's removal in one transaction, on both."""
+    atomic by itself), straight on the driver (surveyapp.direct_sql): on PostgreSQL in
+    autocommit mode, so psycopg sends no BEGIN, COMMIT or ROLLBACK for them; SQLite keeps its
+    usual mode. The post that stores the answer writes the response, its tallies and the
+    draft's removal in one transaction, on both."""
     from sqlalchemy import event
+
+    from surveyapp import direct_sql
 
     from .conftest import get_engine_of
 
@@ -125,16 +129,26 @@ def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_i
     postgresql = engine.dialect.name == "postgresql"
     seen: list[tuple[str, bool]] = []
 
-    def statement(conn, cursor, sql, params, context, executemany):
-        driver = conn.connection.driver_connection
+    def note(sql, driver):
         outside = driver.autocommit if postgresql else driver.isolation_level is None
         seen.append((sql.split()[0].upper(), outside))
+
+    def statement(conn, cursor, sql, params, context, executemany):
+        note(sql, conn.connection.driver_connection)
+
+    for method in ("first", "run"):
+        def direct(self, driver, values, _original=getattr(direct_sql.DirectStatement, method)):
+            note(self.sql, driver)
+            return _original(self, driver, values)
+        monkeypatch.setattr(direct_sql.DirectStatement, method, direct)
 
     def taken(label):
         def note(conn):
             seen.append((label, False))
         return note
 
+    # Another phone first: the process then has the questionnaire (read once through the Session).
+    assert app.test_client().get(url_of(campaign)).status_code == 200
     hooks = [("before_cursor_execute", statement), ("begin", taken("BEGIN")), ("commit", taken("COMMIT"))]
     for name, hook in hooks:
         event.listen(engine, name, hook)
@@ -159,7 +173,6 @@ def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_i
             event.remove(engine, name, hook)
     kinds = [kind for kind, _ in requests]
     assert kinds.count("store") == 1 and kinds.count("step") >= 3 and kinds.count("view") == kinds.count("step") + 1
-    # (a first view also reads the questionnaire's snapshot and the token's campaign, then kept)
     for kind, statements in requests:
         verbs = [verb for verb, _ in statements if verb not in ("BEGIN", "COMMIT")]
         if kind == "view":
@@ -167,7 +180,8 @@ def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_i
         if kind == "step":
             assert verbs[-1] == "INSERT" and set(verbs) == {"SELECT", "INSERT"}  # the draft's upsert
         if kind in ("view", "step"):
-            assert all(outside == postgresql for verb, outside in statements if verb not in ("BEGIN", "COMMIT"))
+            assert all(outside == postgresql for verb, outside in statements if verb not in ("BEGIN", "COMMIT")), (
+                kind, statements)
     [stored] = [statements for kind, statements in requests if kind == "store"]
     writes = [i for i, (verb, _) in enumerate(stored) if verb in ("INSERT", "UPDATE", "DELETE")]
     assert [stored[i][0] for i in writes].count("DELETE") == 1  # the draft

@@ -49,7 +49,7 @@ def test_foreign_keys_are_enforced(app, db):
 
 
 #: A PostgreSQL server runs beside both test runs (README); these tests need no tables in it.
-POSTGRESQL_URL = os.environ.get("SURVEYAPP_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRESQL_URL = os.environ.get("SURVEYAPP_TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _backend_of(engine) -> int:

@@ -25,7 +25,7 @@ from flask import render_template, session as web_session
 from markupsafe import Markup, escape
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
-from ..db import writes_together
+from ..db import direct_connection
 from ..models import Campaign, Channel
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers
@@ -180,16 +180,16 @@ class Answering:
         except ValueError:
             return None
 
-    def _draft(self, db):
+    def _draft(self):
         if self.draft is NOT_READ:
-            return operations.load_draft(db, self.campaign, self.owner)
+            return operations.load_draft(_db(), self.campaign, self.owner)
         return self.draft
 
     # --- showing a step ---------------------------------------------------------------------
 
     def show(self, requested: int | None = None):
         """The page of a step: the draft's current one, or ``requested`` if already reached."""
-        draft = self._draft(_db())
+        draft = self._draft()
         if draft is None:
             web_session.setdefault(self.start_key, utcnow().isoformat())
             answers, current, key = {}, 0, operations.new_submission_key()
@@ -268,12 +268,11 @@ class Answering:
         stored = self.stored
         if not operations.SUBMISSION_KEY.match(key):
             key, stored = operations.new_submission_key(), None
-        db = _db()
         # The draft first, then the stored form: a twin post of this form that is stored
         # in between has deleted the draft, and is then found here (or both come from one
         # statement, see operations.respondent_context).
-        draft = self._draft(db)
-        done = operations.stored_submission(db, self.campaign, key) if stored is NOT_READ else stored
+        draft = self._draft()
+        done = operations.stored_submission(_db(), self.campaign, key) if stored is NOT_READ else stored
         if done is not None:
             return Outcome("stored", response_id=done)
         answers = dict(draft.answers) if draft is not None else {}
@@ -302,7 +301,7 @@ class Answering:
         nav = form.get("nav", "next")
         visible = visible_names(self.questionnaire, answers)
         save = lambda step: operations.save_draft(  # noqa: E731
-            db, self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started)
+            direct_connection(), self.campaign, self.owner, answers=answers, step=step, submission_key=key, started_at=started)
         if nav == "save":  # the page is being left (survey.js): keep what is typed
             save(current)
             return Outcome("saved")
@@ -334,7 +333,7 @@ class Answering:
             return Outcome("page", page=self._errors_page(current, answers, key, step_errors, visible))
         following = next_step(steps, visible, current)
         if self.first is not None and current == 0 and self.screened_out(answers):
-            operations.discard_draft(db, self.campaign, self.owner)
+            operations.discard_draft(_db(), self.campaign, self.owner)
             return Outcome("screened_out")
         if following is not None:
             save(following)
@@ -357,7 +356,6 @@ class Answering:
 
     def _store(self, clean: dict, key: str, started) -> "Outcome":
         db = _db()
-        writes_together(db)  # the response, its tallies and the draft's removal: all or nothing
         slot = self.device_answers + 1 if self.device_hash else None
         limit = self.campaign.answers_per_device
         while True:

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from ..circles.queries import choices_of, community_names_aggregate, names_from_aggregate
-from ..db import scrubbed
+from ..db import DirectConnection, scrubbed
 from ..models import AnswerDraft, Campaign, Circle, Response
 from ..models.draft import DELETE_DRAFT, DRAFT_KEEP_HOURS
 from ..models.timeutil import utcnow
@@ -104,7 +104,12 @@ def _respondent_statement(dialect: str):
                    community_names_aggregate(dialect))
             .select_from(Campaign.__table__).join(Circle.__table__, Circle.id == Campaign.circle_id)
             .outerjoin(draft, and_(draft.c.campaign_id == Campaign.id, draft.c.owner == bindparam("device")))
-            .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token")))
+            .where(Campaign.id == bindparam("campaign_id"), Campaign.token == bindparam("token"))), None
+
+
+def _campaign_of_token(_dialect: str):
+    table = Campaign.__table__
+    return select(table.c.id).where(table.c.token == bindparam("token")), None
 
 
 @cache
@@ -154,28 +159,26 @@ def _respondent(row, hashed: str | None) -> Respondent:
                       int(count or 0), fresh_draft(draft), stored, tuple(choices_of(names_from_aggregate(names))))
 
 
-def respondent_context(session: Session, secret_key: str, token: str, device: str | None,
+def respondent_context(connection: DirectConnection, secret_key: str, token: str, device: str | None,
                        submission_key: str | None = None) -> Respondent | None:
     """The campaign, its circle and its communities, and the device's answer count and draft
     for a respondent's request (and, for a post, whether its form was stored already), in one
-    query once the token has been seen by this process, read as plain values; None for an
-    unknown token. Every page of the resident's journey starts here."""
+    query once the token has been seen by this process, read as plain values on the request's
+    direct connection; None for an unknown token. Every page of the resident's journey starts here."""
     if not token or len(token) > 64:
         return None
     for _attempt in range(2):
         campaign_id = _CAMPAIGN_IDS.get(token)
         if campaign_id is None:
-            campaign_id = session.exec(select(Campaign.id).where(Campaign.token == token)).first()
-            if campaign_id is None:
+            found = connection.first(_campaign_of_token, {"token": token})
+            if found is None:
                 return None
-            _CAMPAIGN_IDS.remember(token, campaign_id)
+            campaign_id = _CAMPAIGN_IDS.remember(token, found[0])
         # No device yet: "device_hash = NULL" counts nothing (responses without a device,
         # paper ones, are not this phone's).
         hashed = _device_hash(secret_key, campaign_id, device) if device else None
-        connection = session.connection()
-        row = connection.execute(_respondent_statement(connection.dialect.name),
-                                 {"campaign_id": campaign_id, "token": token, "device": hashed,
-                                  "key": submission_key}).first()
+        row = connection.first(_respondent_statement, {"campaign_id": campaign_id, "token": token,
+                                                       "device": hashed, "key": submission_key})
         if row is not None:
             return _respondent(row, hashed)
         _CAMPAIGN_IDS.forget(token)
@@ -222,6 +225,9 @@ def fresh_draft(draft: AnswerDraft | DraftValues | None) -> AnswerDraft | DraftV
     return draft
 
 
+_DRAFT_VALUES = ["campaign_id", "owner", "answers", "step", "submission_key", "started_at", "updated_at"]
+
+
 @cache
 def _draft_upsert(dialect: str):
     """Insert the draft, or update the device's row: one statement, built once per dialect
@@ -236,25 +242,24 @@ def _draft_upsert(dialect: str):
         set_={"answers": statement.excluded.answers, "step": statement.excluded.step,
               "submission_key": statement.excluded.submission_key, "updated_at": statement.excluded.updated_at,
               "started_at": case((expired, statement.excluded.started_at), else_=table.c.started_at)},
-    )
+    ), _DRAFT_VALUES
 
 
-def save_draft(session: Session, campaign: Campaign, owner: str, *, answers: dict, step: int,
+def save_draft(connection: DirectConnection, campaign: Campaign, owner: str, *, answers: dict, step: int,
                submission_key: str, started_at: datetime | None) -> None:
     """Insert or update the draft (one row per device and campaign) and commit, in one
     statement: two first saves of one device at once, or a save racing the post that stores
     the response (and deletes the draft), need no retry. ``started_at``: when the answering
     began (the draft's own time is kept while it is fresh)."""
     now = utcnow()
-    connection = session.connection()
     # Written past the ORM, so past its flush-time text backstop (db.scrub_before_flush):
     # the same cleaning (db.scrubbed) here (the form's text was cleaned when read; this catches the rest).
-    connection.execute(_draft_upsert(connection.dialect.name), {
+    connection.run(_draft_upsert, {
         "campaign_id": campaign.id, "owner": owner, "answers": scrubbed(answers), "step": step,
         "submission_key": submission_key, "started_at": started_at or now, "updated_at": now,
         "fresh_after": _fresh_after(),
     })
-    session.commit()
+    connection.commit()
 
 
 def discard_draft(session: Session, campaign: Campaign, owner: str) -> None:

@@ -16,12 +16,12 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 
 from ..campaigns.queries import campaign_by_token
-from ..db import get_session, reads_outside_transaction
+from ..db import direct_connection, get_session
 from ..extensions import csrf, limiter
 from ..models.timeutil import utcnow
 from ..questionnaire.kinds import survey_kind
 from ..questionnaire.paging import steps_of
-from ..questionnaire.registry import questionnaire_by_hash
+from ..questionnaire.registry import loaded_questionnaire, questionnaire_by_hash
 from ..questionnaire.timing import counted_questions, estimated_minutes
 from .answering import NOT_READ, Answering
 from .operations import device_hash, respondent_context
@@ -40,18 +40,17 @@ def _parsed_limits(text: str) -> tuple:
 
 def _campaign_or_page(token: str):
     """The campaign and its context, or a finished response explaining why not."""
-    db = get_session()
-    reads_outside_transaction(db)   # one read, then at most one write, or writes_together
     device = request.cookies.get(DEVICE_COOKIE)
     key = request.form.get("submission_key") if request.method == "POST" else None
-    found = respondent_context(db, current_app.config["SECRET_KEY"], token, device, key)
+    found = respondent_context(direct_connection(), current_app.config["SECRET_KEY"], token, device, key)
     if found is None:
         return None, (render_template("collect/unavailable.html", reason="unknown"), 404)
     campaign, circle, given = found.campaign, found.circle, found.given
     state = campaign.state(utcnow())
     if state != "open":
         return None, (render_template("collect/unavailable.html", reason=state, campaign=campaign, circle=circle), 200)
-    questionnaire = questionnaire_by_hash(db, campaign.questionnaire_hash)
+    questionnaire = (loaded_questionnaire(campaign.questionnaire_hash)
+                     or questionnaire_by_hash(get_session(), campaign.questionnaire_hash))
     if given >= campaign.answers_per_device:
         return None, (render_template("collect/already.html", circle=circle, campaign=campaign,
                                       kind=survey_kind(campaign.kind),
@@ -144,7 +143,7 @@ def answer(token: str):
 
 @bp.route("/<token>/thanks")
 def thanks(token: str):
-    found = respondent_context(get_session(), current_app.config["SECRET_KEY"], token,
+    found = respondent_context(direct_connection(), current_app.config["SECRET_KEY"], token,
                                request.cookies.get(DEVICE_COOKIE))
     if found is None:
         abort(404)

@@ -54,9 +54,15 @@ def freeze(session: Session, questionnaire: Questionnaire) -> QuestionnaireSnaps
     return snapshot
 
 
+def loaded_questionnaire(content_hash: str) -> Questionnaire | None:
+    """The questionnaire with this hash if this process has loaded it already (no database):
+    a resident's request then needs no Session at all."""
+    return _cache().get(content_hash)
+
+
 def questionnaire_by_hash(session: Session, content_hash: str) -> Questionnaire:
     """The questionnaire a campaign was opened with, from its snapshot."""
-    cached = _cache().get(content_hash)
+    cached = loaded_questionnaire(content_hash)
     if cached is not None:
         return cached
     snapshot = session.get(QuestionnaireSnapshot, content_hash)
