@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
@@ -148,11 +148,12 @@ class Expression:
     dataclasses.
     """
 
-    __slots__ = ("source", "_tree")
+    __slots__ = ("source", "_tree", "_run")
 
     def __init__(self, source: str, tree: dict):
         self.source = source
         self._tree = tree
+        self._run = _compiled(tree)
 
     def to_json(self) -> dict:
         """The node tree (a fresh copy: callers may serialise or mutate it)."""
@@ -170,7 +171,7 @@ class Expression:
 
     def evaluate(self, answers: Mapping[str, Any], current: Any = None) -> Any:
         """The value of the expression; unanswered questions read as the empty string."""
-        return _eval(self._tree, answers, current)
+        return self._run(answers, current)
 
     def test(self, answers: Mapping[str, Any], current: Any = None) -> bool:
         """The expression's value as a yes/no (what `relevant` and `constraint` need)."""
@@ -335,40 +336,47 @@ def _arith(op: str, left: Any, right: Any) -> float | int:
     return int(result) if isinstance(a, int) and isinstance(b, int) else result
 
 
-def _eval(node: dict, answers: Mapping[str, Any], current: Any) -> Any:
+def _compiled(node: Mapping) -> Callable[[Mapping[str, Any], Any], Any]:
+    """The node tree as nested Python functions of (answers, current), built once per
+    expression: evaluating then follows the tree without looking up what each node is (the
+    skip logic runs on every request of a resident's journey)."""
     if "lit" in node:
-        return node["lit"]
+        literal = node["lit"]
+        return lambda answers, current: literal
     if "ref" in node:
-        value = answers.get(node["ref"])
-        return "" if _is_empty(value) else value
+        name = node["ref"]
+
+        def read(answers, current):
+            value = answers.get(name)
+            return "" if _is_empty(value) else value
+        return read
     if "current" in node:
-        return "" if _is_empty(current) else current
+        return lambda answers, current: "" if _is_empty(current) else current
     op = node["op"]
-    args = node["args"]
+    args = [_compiled(arg) for arg in node["args"]]
     if op == "or":
-        return any(to_bool(_eval(arg, answers, current)) for arg in args)
+        return lambda answers, current: any(to_bool(arg(answers, current)) for arg in args)
     if op == "and":
-        return all(to_bool(_eval(arg, answers, current)) for arg in args)
+        return lambda answers, current: all(to_bool(arg(answers, current)) for arg in args)
+    first = args[0]
     if op == "not":
-        return not to_bool(_eval(args[0], answers, current))
+        return lambda answers, current: not to_bool(first(answers, current))
     if op == "neg":
-        return -to_number(_eval(args[0], answers, current))
-    if op == "selected":
-        code = to_string(_eval(args[1], answers, current))
-        return code in _codes(_eval(args[0], answers, current))
+        return lambda answers, current: -to_number(first(answers, current))
     if op == "count-selected":
-        return len(_codes(_eval(args[0], answers, current)))
+        return lambda answers, current: len(_codes(first(answers, current)))
     if op == "string-length":
-        return len(to_string(_eval(args[0], answers, current)))
-    left = _eval(args[0], answers, current)
-    right = _eval(args[1], answers, current)
+        return lambda answers, current: len(to_string(first(answers, current)))
+    second = args[1]
+    if op == "selected":
+        return lambda answers, current: to_string(second(answers, current)) in _codes(first(answers, current))
     if op in ("=", "!=", "<", "<=", ">", ">="):
-        return _compare(op, left, right)
+        return lambda answers, current: _compare(op, first(answers, current), second(answers, current))
     if op in ("+", "-", "*", "div", "mod"):
-        return _arith(op, left, right)
+        return lambda answers, current: _arith(op, first(answers, current), second(answers, current))
     raise ExpressionError(f"unknown operator {op!r}")  # pragma: no cover - trees come from the parser
 
 
 def evaluate(tree: Mapping, answers: Mapping[str, Any], current: Any = None) -> Any:
     """Evaluate a node tree in the JSON format (e.g. one read back from storage)."""
-    return _eval(dict(tree), answers, current)
+    return _compiled(tree)(answers, current)
