@@ -122,11 +122,23 @@ def reused_page(page: tuple, template: str, context: dict) -> str:
         if not (csrf and key) or _CSRF_MARK in tail or _KEY_MARK in head + middle + tail:
             return render_template(template, **context)  # not where the page cache expects them
         parts = _PAGES.remember(page, (head, middle, tail))
+    return _filled(parts, context["submission_key"])
+
+
+def cached_page(page: tuple, submission_key: str) -> str | None:
+    """reused_page's markup if it is cached already (None if not), without its context."""
+    parts = _PAGES.get(page)
+    return None if parts is None else _filled(parts, submission_key)
+
+
+def _filled(parts: tuple[str, str, str], submission_key: str) -> str:
     head, middle, tail = parts
-    return f"{head}{escape(generate_csrf())}{middle}{escape(context['submission_key'])}{tail}"
+    return f"{head}{escape(generate_csrf())}{middle}{escape(submission_key)}{tail}"
 
 
 NOT_READ = object()
+#: Values of a question nobody has answered (as a draft or a form holds them).
+_UNANSWERED = (None, "", [])
 
 
 @dataclass
@@ -212,6 +224,34 @@ class Answering:
         step = steps[current]
         views = question_views(self.questionnaire)
         communities = tuple(self.communities)
+        # The browser shows follow-ups at once; those that depend on an answer given on an
+        # earlier step read it from here (hidden questions' answers count as unanswered).
+        known = {ref: answers[ref] for question in step.questions if question.relevant is not None
+                 for ref in sorted(question.relevant.references())
+                 if ref not in step.names and ref in visible and ref in answers}
+        position, total = progress(steps, visible, current)
+        context = dict(
+            campaign=self.campaign, circle=self.circle, questionnaire=self.questionnaire,
+            step_index=current, position=position, total=total,
+            is_last=next_step(steps, visible, current) is None,
+            has_previous=previous_step(steps, visible, current) is not None,
+            submission_key=key, known_answers=known, banner=banner, action=self.step_url(None),
+            **self.extra_context,
+        )
+        # A step nobody has touched (no answer on it, no message) is the same page for every
+        # phone: looked up before its questions are laid out, and built only the first time.
+        untouched = (self.reuse_pages_for is not None and not errors and banner is None and not revealed
+                     and all(views[q.name].reusable and answers.get(q.name) in _UNANSWERED for q in step.questions))
+        page = None
+        if untouched:
+            page = (self.template, self.questionnaire.content_hash, self.campaign, self.circle, communities,
+                    tuple(sorted(self.extra_context.items())), self.reuse_pages_for, current,
+                    tuple(q.name in visible for q in step.questions),
+                    json.dumps(known, sort_keys=True, ensure_ascii=False),
+                    *(context[name] for name in ("position", "total", "is_last", "has_previous", "action")))
+            html = cached_page(page, context["submission_key"])
+            if html is not None:
+                return html, status
         blocks = []
         for block in step.blocks:
             entries = []
@@ -235,29 +275,10 @@ class Answering:
                     entry["html"] = pristine_html(self.questionnaire, entry, communities)
                 entries.append(entry)
             blocks.append({"section": block.section, "entries": entries})
-        # The browser shows follow-ups at once; those that depend on an answer given on an
-        # earlier step read it from here (hidden questions' answers count as unanswered).
-        known = {ref: answers[ref] for question in step.questions if question.relevant is not None
-                 for ref in sorted(question.relevant.references())
-                 if ref not in step.names and ref in visible and ref in answers}
-        position, total = progress(steps, visible, current)
-        error_links = [(q.name, views[q.name].short_label) for q in step.questions if q.name in errors]
-        context = dict(
-            campaign=self.campaign, circle=self.circle, questionnaire=self.questionnaire,
-            blocks=blocks, step_index=current, position=position, total=total,
-            is_last=next_step(steps, visible, current) is None,
-            has_previous=previous_step(steps, visible, current) is not None,
-            submission_key=key, known_answers=known, banner=banner, error_links=error_links, action=self.step_url(None),
-            **self.extra_context,
-        )
-        untouched = self.reuse_pages_for is not None and not errors and banner is None and all(
-            entry["html"] is not None for block in blocks for entry in block["entries"])
-        if not untouched:
+        context["blocks"] = blocks
+        context["error_links"] = [(q.name, views[q.name].short_label) for q in step.questions if q.name in errors]
+        if page is None:
             return render_template(self.template, **context), status
-        page = (self.template, self.questionnaire.content_hash, self.campaign, self.circle, communities,
-                tuple(sorted(self.extra_context.items())), self.reuse_pages_for, current,
-                tuple(q.name in visible for q in step.questions), json.dumps(known, sort_keys=True, ensure_ascii=False),
-                *(context[name] for name in ("position", "total", "is_last", "has_previous", "action")))
         return reused_page(page, self.template, context), status
 
     # --- taking a step's answers ------------------------------------------------------------
