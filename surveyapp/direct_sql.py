@@ -37,7 +37,9 @@ class DirectStatement:
             if process is not None:
                 self.binders[name] = process
         columns = getattr(statement, "selected_columns", ())
-        self.readers = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+        readers = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+        #: (position, converter) of the result columns that need converting (most need none).
+        self.readers = [(position, read) for position, read in enumerate(readers) if read is not None]
 
     def parameters(self, values: dict):
         binders = self.binders
@@ -59,9 +61,13 @@ class DirectStatement:
             row = cursor.fetchone()
         finally:
             cursor.close()
-        if row is None:
-            return None
-        return tuple(value if read is None else read(value) for read, value in zip(self.readers, row))
+        if row is None or not self.readers:
+            return row if row is None else tuple(row)
+        values = list(row)
+        for position, read in self.readers:
+            if values[position] is not None:
+                values[position] = read(values[position])
+        return tuple(values)
 
     def run(self, connection, values: dict) -> None:
         cursor = connection.cursor()

@@ -191,3 +191,14 @@ def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_i
     commits = [i for i, (verb, _) in enumerate(stored) if verb == "COMMIT"]
     assert any(b < first for b in begins) and any(c > final for c in commits)
     assert not any(first < i < final for i in begins + commits)  # one transaction: no commit between the writes
+
+
+def test_a_step_url_is_what_url_for_gives(app):
+    from flask import url_for
+
+    from surveyapp.collect.routes import _step_url
+
+    with app.test_request_context("/", base_url="https://survey.test/sub/"):
+        base = url_for("collect.answer", token="tok-EN_1")
+        for step in (None, 0, 3, 11):
+            assert _step_url(base, step) == url_for("collect.answer", token="tok-EN_1", step=step)

@@ -115,7 +115,7 @@ def answer(token: str):
     answering = Answering(
         campaign=campaign, circle=circle, questionnaire=questionnaire,
         communities=list(respondent.communities), owner=hashed,
-        step_url=lambda step: url_for("collect.answer", token=token, step=step),
+        step_url=functools.partial(_step_url, url_for("collect.answer", token=token)),
         device_hash=hashed, device_answers=given, draft=draft,
         stored=respondent.stored if request.method == "POST" else NOT_READ,
         extra_context={"textsize_back": "answer"},
@@ -139,6 +139,12 @@ def answer(token: str):
         else:  # stored, now or by an earlier post of the same form
             response = redirect(url_for("collect.thanks", token=token), code=303)
     return _set_device_cookie(response, device) if new_device else response
+
+
+def _step_url(answer_url: str, step: int | None) -> str:
+    """What url_for("collect.answer", token=…, step=step) gives, from the URL without a step
+    (built once per request: a step page links to it, and a post redirects to the next)."""
+    return answer_url if step is None else f"{answer_url}?step={int(step)}"
 
 
 @bp.route("/<token>/thanks")
