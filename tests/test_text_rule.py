@@ -103,6 +103,26 @@ def test_text_written_by_code_is_scrubbed_at_flush(db):
     assert (stored.actor, stored.summary, stored.before) == ("ab", "s\ufffd", {"k": "v"})
 
 
+def test_a_response_stored_past_the_unit_of_work_is_scrubbed_the_same(db):
+    """record_response inserts with a Core statement, not a flush: the same backstop applies."""
+    from sqlmodel import select
+
+    from surveyapp.models import Response
+    from surveyapp.questionnaire import load_questionnaire
+    from surveyapp.responses.operations import NewResponse, record_response
+
+    from .helpers import PROJECT_QUESTIONNAIRES, make_campaign, make_circle
+
+    path = PROJECT_QUESTIONNAIRES / "resident.yaml"
+    campaign = make_campaign(db, make_circle(db), path)
+    stored = record_response(db, campaign, load_questionnaire(path), NewResponse(
+        answers={"suggestion": "多开\x00早餐店\ud800", "community": "东社区\x07"}, serial="A\x001", channel="paper"))
+    db.expire_all()
+    row = db.exec(select(Response).where(Response.id == stored.id)).one()
+    assert (row.answers["suggestion"], row.answers["community"], row.serial) == ("多开早餐店\ufffd", "东社区", "A1")
+    assert row.community == "东社区"
+
+
 # --- command line -------------------------------------------------------------------------------
 
 def test_cli_options_are_cleaned_and_surrogates_refused(runner, db):

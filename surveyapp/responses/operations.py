@@ -9,10 +9,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from functools import cache
+
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from ..audit.operations import record
+from ..db import is_text_column, scrubbed
 from ..merchants.operations import outlets_from_responses
 from ..models import Campaign, Channel, Exclusion, Response, ResponseReview
 from ..models.draft import DELETE_DRAFT
@@ -90,6 +95,27 @@ def _build(campaign: Campaign, questionnaire, new: NewResponse) -> Response:
     )
 
 
+@cache
+def _response_insert():
+    """The response's INSERT (returning its id), built once, and its columns with whether
+    each holds text (cleaned by db.scrubbed, as the flush-time backstop would)."""
+    table = Response.__table__
+    columns = tuple((column.key, is_text_column(column)) for column in table.columns if column.key != "id")
+    return insert(table).returning(table.c.id), columns
+
+
+def _insert(session: Session, response: Response) -> None:
+    """Store a new ``response`` in the session's transaction with one prebuilt statement and
+    attach it to the session as stored: what a flush does for one object, without the unit
+    of work (a third of storing a resident's answer, measured). Every column's value is the
+    object's own (the model has set its defaults), so the row is the one a flush writes."""
+    statement, columns = _response_insert()
+    values = {key: scrubbed(getattr(response, key)) if text else getattr(response, key) for key, text in columns}
+    response.id = session.connection().execute(statement, values).scalar_one()
+    make_transient_to_detached(response)
+    session.add(response)
+
+
 def record_response(session: Session, campaign: Campaign, questionnaire, new: NewResponse) -> Response:
     """Store one response and its tallies in one transaction.
 
@@ -98,9 +124,8 @@ def record_response(session: Session, campaign: Campaign, questionnaire, new: Ne
     the same form was stored, AlreadyAnswered when the slot is taken.
     """
     response = _build(campaign, questionnaire, new)
-    session.add(response)
     try:
-        session.flush()
+        _insert(session, response)
         tallies.apply(session, campaign.id, tallies.count(questionnaire, [response]))
         outlets_from_responses(session, campaign, questionnaire, [response])  # merchant questionnaires only
         if new.draft_owner:
