@@ -173,11 +173,12 @@ class DirectConnection:
         """Back to the pool (which rolls back whatever was not committed), as it came."""
         if self._pooled is None:
             return
+        pooled, self._pooled, self._driver = self._pooled, None, None  # a stale holder fails, never shares
         try:
             if self.autocommit:
-                self._driver.autocommit = False
+                pooled.driver_connection.autocommit = False
         finally:
-            self._pooled.close()
+            pooled.close()
 
 
 def direct_connection() -> DirectConnection:

@@ -62,11 +62,19 @@ def test_a_draft_saved_directly_reads_back_through_the_orm_as_written(app, campa
 def test_a_request_gives_its_direct_connection_back_when_it_opens_a_session(app):
     engine = get_engine_of(app)
     with app.test_request_context():
-        direct_connection().first(lambda _dialect: (select(AnswerDraft.__table__.c.id), None), {})
+        own = direct_connection()
+        own.first(_draft_ids, {})
         held = engine.pool.checkedout()
         get_session().connection()
         assert engine.pool.checkedout() == held  # the direct one went back as the session took one
+        with pytest.raises(AttributeError):
+            own.first(_draft_ids, {})  # a stale holder fails: that connection may be another request's now
+        assert direct_connection().session is not None and direct_connection().first(_draft_ids, {}) is None
     assert engine.pool.checkedout() == 0
+
+
+def _draft_ids(_dialect):
+    return select(AnswerDraft.__table__.c.id), None
 
 
 def test_a_statement_that_needs_a_default_computed_by_sqlalchemy_is_refused(app):
