@@ -55,12 +55,7 @@ class DirectStatement:
 
     def first(self, connection, values: dict) -> tuple | None:
         """The first row, its values converted as SQLAlchemy would; None without a row."""
-        cursor = connection.cursor()
-        try:
-            cursor.execute(self.sql, self.parameters(values))
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
+        row = self._execute(connection, values, fetch=True)
         if row is None or not self.readers:
             return row if row is None else tuple(row)
         values = list(row)
@@ -70,19 +65,20 @@ class DirectStatement:
         return tuple(values)
 
     def run(self, connection, values: dict) -> None:
+        self._execute(connection, values, fetch=False)
+
+    def _execute(self, connection, values: dict, fetch: bool):
         cursor = connection.cursor()
         try:
             cursor.execute(self.sql, self.parameters(values))
+            return cursor.fetchone() if fetch else None
         finally:
             cursor.close()
 
 
-def prepared(build, dialect) -> DirectStatement:
-    """``build(dialect_name)``'s statement as a DirectStatement, once per process and dialect."""
-    return _prepared(build, dialect.name, dialect)
-
-
 @cache
-def _prepared(build, _name: str, dialect) -> DirectStatement:
+def prepared(build, dialect) -> DirectStatement:
+    """``build(dialect_name)``'s statement (and the columns it is given values for) as a
+    DirectStatement, once per process and dialect."""
     statement, column_keys = build(dialect.name)
     return DirectStatement(statement, dialect, column_keys)

@@ -25,7 +25,7 @@ from flask import render_template, session as web_session
 from markupsafe import Markup, escape
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
-from ..db import direct_connection
+from ..db import direct_connection, get_session
 from ..models import Campaign, Channel
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers
@@ -194,7 +194,7 @@ class Answering:
 
     def _draft(self):
         if self.draft is NOT_READ:
-            return operations.load_draft(_db(), self.campaign, self.owner)
+            return operations.load_draft(get_session(), self.campaign, self.owner)
         return self.draft
 
     # --- showing a step ---------------------------------------------------------------------
@@ -293,7 +293,7 @@ class Answering:
         # in between has deleted the draft, and is then found here (or both come from one
         # statement, see operations.respondent_context).
         draft = self._draft()
-        done = operations.stored_submission(_db(), self.campaign, key) if stored is NOT_READ else stored
+        done = operations.stored_submission(get_session(), self.campaign, key) if stored is NOT_READ else stored
         if done is not None:
             return Outcome("stored", response_id=done)
         answers = dict(draft.answers) if draft is not None else {}
@@ -354,7 +354,7 @@ class Answering:
             return Outcome("page", page=self._errors_page(current, answers, key, step_errors, visible))
         following = next_step(steps, visible, current)
         if self.first is not None and current == 0 and self.screened_out(answers):
-            operations.discard_draft(_db(), self.campaign, self.owner)
+            operations.discard_draft(get_session(), self.campaign, self.owner)
             return Outcome("screened_out")
         if following is not None:
             save(following)
@@ -376,7 +376,7 @@ class Answering:
         return self.render(current, answers, key, errors=errors, status=422, banner=banner, visible=visible)
 
     def _store(self, clean: dict, key: str, started) -> "Outcome":
-        db = _db()
+        db = get_session()
         slot = self.device_answers + 1 if self.device_hash else None
         limit = self.campaign.answers_per_device
         while True:
@@ -414,9 +414,3 @@ class Outcome:
     url: str | None = None
     response_id: int | None = None
     new: bool = False
-
-
-def _db():
-    from ..db import get_session
-
-    return get_session()

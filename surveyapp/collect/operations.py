@@ -91,10 +91,9 @@ class _Statements:
     stored: Any
 
 
-@cache
 def _respondent_statement(dialect: str):
-    """The respondent's statement (see respondent_context), built once per dialect (the
-    community names are aggregated by a function of each database)."""
+    """The respondent's statement (see respondent_context) for ``dialect`` (the community
+    names are aggregated by a function of each database); built once, by direct_sql.prepared."""
     given = (select(func.count()).select_from(Response)
              .where(Response.campaign_id == bindparam("campaign_id"), Response.device_hash == bindparam("device"))
              .scalar_subquery())
@@ -228,10 +227,9 @@ def fresh_draft(draft: AnswerDraft | DraftValues | None) -> AnswerDraft | DraftV
 _DRAFT_VALUES = ["campaign_id", "owner", "answers", "step", "submission_key", "started_at", "updated_at"]
 
 
-@cache
 def _draft_upsert(dialect: str):
-    """Insert the draft, or update the device's row: one statement, built once per dialect
-    (its compiled form is then reused). A row older than DRAFT_KEEP_HOURS counts as gone, so
+    """Insert the draft, or update the device's row: one statement, built (and compiled) once
+    per dialect by direct_sql.prepared. A row older than DRAFT_KEEP_HOURS counts as gone, so
     it starts again from this save (``started_at`` taken from the new values)."""
     table = AnswerDraft.__table__
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,7 +28,6 @@ EXEMPT = -1  # duration bucket of responses the speed rule does not apply to
 #: minutes; above, the reader falls back to the rows (see results/tallies.py).
 FAST_HORIZON = 120
 _CHUNK = 400
-_UPSERTS: dict = {}
 
 
 def duration_bucket(response: Response) -> int:
@@ -70,6 +70,7 @@ def tally_keys(questionnaire, response: Response) -> list[tuple[str, str, str, s
 _KEY_COLUMNS = ("question", "code", "group_question", "group_value", "duration")
 
 
+@cache
 def _upsert(dialect: str):
     """The tally upsert for ``dialect``: one statement built once per process, so SQLAlchemy
     compiles it once and reuses the compiled form on every later request, whatever the number
@@ -77,23 +78,19 @@ def _upsert(dialect: str):
     takes the rows as one array per column, unnested by the server: one statement and one
     round trip, where an executemany sends (and the server plans and runs) a statement per
     row, about 60 for a resident's answer."""
-    statement = _UPSERTS.get(dialect)
-    if statement is None:
-        table = AnswerTally.__table__
-        if dialect == "postgresql":
-            rows = func.unnest(*(bindparam(f"{name}s", type_=postgresql.ARRAY(table.c[name].type))
-                                 for name in (*_KEY_COLUMNS, "n"))).table_valued(*_KEY_COLUMNS, "n").render_derived("rows")
-            statement = postgresql.insert(table).from_select(
-                ["campaign_id", *_KEY_COLUMNS, "n"],
-                select(bindparam("campaign_id", type_=table.c.campaign_id.type), *rows.c))
-        else:
-            statement = sqlite.insert(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=["campaign_id", *_KEY_COLUMNS],
-            set_={"n": table.c.n + statement.excluded.n},
-        )
-        _UPSERTS[dialect] = statement
-    return statement
+    table = AnswerTally.__table__
+    if dialect == "postgresql":
+        rows = func.unnest(*(bindparam(f"{name}s", type_=postgresql.ARRAY(table.c[name].type))
+                             for name in (*_KEY_COLUMNS, "n"))).table_valued(*_KEY_COLUMNS, "n").render_derived("rows")
+        statement = postgresql.insert(table).from_select(
+            ["campaign_id", *_KEY_COLUMNS, "n"],
+            select(bindparam("campaign_id", type_=table.c.campaign_id.type), *rows.c))
+    else:
+        statement = sqlite.insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=["campaign_id", *_KEY_COLUMNS],
+        set_={"n": table.c.n + statement.excluded.n},
+    )
 
 
 def apply(session: Session, campaign_id: int, counts: Counter) -> None:

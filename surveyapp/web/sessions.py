@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask.sessions import SecureCookieSessionInterface
 
+from ..memo import ProcessMemo
+
 
 class SignedCookieSessions(SecureCookieSessionInterface):
     """Flask's cookie sessions, unchanged but for one thing: Flask builds a new signing
@@ -11,12 +13,11 @@ class SignedCookieSessions(SecureCookieSessionInterface):
     per secret key and its fallbacks (the serializer keeps no state between uses)."""
 
     def __init__(self) -> None:
-        self._serializers: dict = {}
+        self._serializers = ProcessMemo(8)  # keys change while running only in tests: keep few
 
     def get_signing_serializer(self, app):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        if keys not in self._serializers:
-            if len(self._serializers) >= 8:  # keys changed while running (tests): keep few
-                self._serializers.clear()
-            self._serializers[keys] = super().get_signing_serializer(app)
-        return self._serializers[keys]
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = self._serializers.remember(keys, super().get_signing_serializer(app))
+        return serializer
