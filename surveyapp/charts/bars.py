@@ -153,6 +153,31 @@ def _rate_notes(whiskers: Sequence, thresholds: Sequence[float]) -> list[str]:
     return notes
 
 
+def _drawable_thresholds(thresholds: Sequence[float]) -> list[float]:
+    """The thresholds a rate chart can draw: numbers, as fractions in [0, 1]."""
+    return [t for t in (usable(t) for t in thresholds) if t is not None and 0 <= t <= 1]
+
+
+def _rate_plot_top(title: str | None) -> float:
+    """Where the rows of a rate chart start: below the title, with room for the threshold labels."""
+    return (TITLE_HEIGHT if title else 8) + 18
+
+
+def _rate_plot(fr: Frame, title: str | None, plot_top: float, plot_bottom: float, thresholds: Sequence[float],
+               bars: list[Markup], whiskers: list, overlays: list[Markup]) -> list[Markup]:
+    """A rate chart's drawing in its order: title, axis, the rows, the threshold lines, the
+    whiskers and what sits on top of them (values, notes)."""
+    return (_title_block(title) + _x_axis(fr, plot_top, plot_bottom, scale=1.0, step_pct=10) + bars
+            + _threshold_lines(fr, thresholds, plot_top, plot_bottom) + _whiskers(whiskers) + overlays)
+
+
+def _rate_footnote(fr: Frame, y: float, whiskers: Sequence, thresholds: Sequence[float]) -> list[Markup]:
+    notes = _rate_notes(whiskers, thresholds)
+    if not notes:
+        return []
+    return [text(fr.left, y, "；".join(notes), size=SMALL_FONT, fill=MUTED, cls="chart-footnote")]
+
+
 def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float] = (0.80, 0.90),
               title: str | None = None, width: int = 700, responsive: bool = False) -> Markup:
     """Satisfaction rates as horizontal bars on a 0–100% axis, with 95% interval whiskers.
@@ -165,15 +190,12 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
     title = heading(title)
     items = list(items or ())
     fr = frame(width, 50)
-    thresholds = [t for t in (usable(t) for t in thresholds) if t is not None and 0 <= t <= 1]
+    thresholds = _drawable_thresholds(thresholds)
     svg_title = title or "满意率及误差范围"
     if not items:
         return message_chart(width, title, "无数据", responsive=responsive, cls="chart chart-rates")
-    top = TITLE_HEIGHT if title else 8
-    plot_top = top + 18                     # room for the threshold labels
+    plot_top = _rate_plot_top(title)
     plot_bottom = plot_top + len(items) * ROW_HEIGHT
-    body: list[Markup] = _title_block(title)
-    body += _x_axis(fr, plot_top, plot_bottom, scale=1.0, step_pct=10)
 
     bars: list[Markup] = []
     overlays: list[Markup] = []
@@ -184,11 +206,8 @@ def rate_bars(items: Sequence[Mapping[str, Any]], *, thresholds: Sequence[float]
                           anchor="end", cls="chart-label"))
         _rate_bar(fr, item, cy, BAR_HEIGHT, MAIN, thresholds, bars, whiskers, overlays)
 
-    body += bars + _threshold_lines(fr, thresholds, plot_top, plot_bottom) + _whiskers(whiskers) + overlays
-    notes = _rate_notes(whiskers, thresholds)
-    if notes:
-        body.append(text(fr.left, plot_bottom + 32, "；".join(notes), size=SMALL_FONT, fill=MUTED,
-                         cls="chart-footnote"))
+    body = _rate_plot(fr, title, plot_top, plot_bottom, thresholds, bars, whiskers, overlays)
+    body += _rate_footnote(fr, plot_bottom + 32, whiskers, thresholds)
     height = plot_bottom + 42
     return document(width, height, svg_title, body, responsive=responsive, cls="chart chart-rates")
 
@@ -221,18 +240,15 @@ def paired_rate_bars(rows: Sequence[Mapping[str, Any]], *, series: Sequence[str]
     rows = list(rows or ())
     names = [str(name) for name in series]
     fr = frame(width, 50)
-    thresholds = [t for t in (usable(t) for t in thresholds) if t is not None and 0 <= t <= 1]
+    thresholds = _drawable_thresholds(thresholds)
     svg_title = title or "各分组满意率及误差范围"
     if not rows or not names:
         return message_chart(width, title, "无数据", responsive=responsive, cls="chart chart-rates-paired")
     fills = [SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(names))]
     bars_height = len(names) * PAIR_BAR_HEIGHT + (len(names) - 1) * PAIR_BAR_GAP
     row_height = bars_height + PAIR_ROW_PADDING
-    top = TITLE_HEIGHT if title else 8
-    plot_top = top + 18                     # room for the threshold labels
+    plot_top = _rate_plot_top(title)
     plot_bottom = plot_top + len(rows) * row_height
-    body: list[Markup] = _title_block(title)
-    body += _x_axis(fr, plot_top, plot_bottom, scale=1.0, step_pct=10)
 
     bars: list[Markup] = []
     overlays: list[Markup] = []
@@ -248,13 +264,11 @@ def paired_rate_bars(rows: Sequence[Mapping[str, Any]], *, series: Sequence[str]
             _rate_bar(fr, item, cy, PAIR_BAR_HEIGHT, fill, thresholds, bars, whiskers, overlays,
                       value_size=SMALL_FONT)
 
-    body += bars + _threshold_lines(fr, thresholds, plot_top, plot_bottom) + _whiskers(whiskers) + overlays
+    body = _rate_plot(fr, title, plot_top, plot_bottom, thresholds, bars, whiskers, overlays)
     legend, legend_bottom = _legend(list(enumerate(names)), fills, fr.left, plot_bottom + 32, width - 12)
     body += legend
-    notes = _rate_notes(whiskers, thresholds)
     foot_y = legend_bottom + 8
-    if notes:
-        body.append(text(fr.left, foot_y, "；".join(notes), size=SMALL_FONT, fill=MUTED, cls="chart-footnote"))
+    body += _rate_footnote(fr, foot_y, whiskers, thresholds)
     return document(width, foot_y + 10, svg_title, body, responsive=responsive, cls="chart chart-rates-paired")
 
 
