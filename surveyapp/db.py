@@ -133,8 +133,9 @@ def get_session() -> Session:
 class DirectConnection:
     """Where a request runs its direct statements (:mod:`surveyapp.direct_sql`): its own
     pooled driver connection while it has no Session, in autocommit mode on PostgreSQL (a
-    resident's read and a draft's upsert are one statement each: no BEGIN, COMMIT or ROLLBACK
-    to send; SQLite's driver begins a transaction before a write, which ``commit`` ends);
+    resident's read, a draft's upsert and the storing of an answer are one statement each: no
+    BEGIN, COMMIT or ROLLBACK to send; SQLite's driver begins a transaction before a write,
+    which ``commit`` or ``rollback`` ends);
     otherwise the Session's connection, inside its transaction."""
 
     def __init__(self, engine=None, session: Session | None = None):
@@ -163,11 +164,20 @@ class DirectConnection:
     def run(self, build, values: dict) -> None:
         prepared(build, self.dialect).run(self.driver, values)
 
+    def run_many(self, build, rows: list[dict]) -> None:
+        prepared(build, self.dialect).run_many(self.driver, rows)
+
     def commit(self) -> None:
         if self.session is not None:
             self.session.commit()
         elif not self.autocommit:
             self._driver.commit()
+
+    def rollback(self) -> None:
+        if self.session is not None:
+            self.session.rollback()
+        elif not self.autocommit:
+            self._driver.rollback()
 
     def close(self) -> None:
         """Back to the pool (which rolls back whatever was not committed), as it came."""

@@ -67,6 +67,14 @@ class DirectStatement:
     def run(self, connection, values: dict) -> None:
         self._execute(connection, values, fetch=False)
 
+    def run_many(self, connection, rows: list[dict]) -> None:
+        """The statement once per parameter set of ``rows`` (the driver's executemany)."""
+        cursor = connection.cursor()
+        try:
+            cursor.executemany(self.sql, [self.parameters(values) for values in rows])
+        finally:
+            cursor.close()
+
     def _execute(self, connection, values: dict, fetch: bool):
         cursor = connection.cursor()
         try:

@@ -118,7 +118,8 @@ def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_i
     atomic by itself), straight on the driver (surveyapp.direct_sql): on PostgreSQL in
     autocommit mode, so psycopg sends no BEGIN, COMMIT or ROLLBACK for them; SQLite keeps its
     usual mode. The post that stores the answer writes the response, its tallies and the
-    draft's removal in one transaction, on both."""
+    draft's removal as one statement on PostgreSQL (data-modifying CTEs, in autocommit), and
+    in one transaction on SQLite."""
     from sqlalchemy import event
 
     from surveyapp import direct_sql
@@ -127,24 +128,30 @@ def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_i
 
     engine = get_engine_of(app)
     postgresql = engine.dialect.name == "postgresql"
-    seen: list[tuple[str, bool]] = []
+    seen: list[tuple] = []
 
-    def note(sql, driver):
+    def in_transaction(driver) -> bool:
+        if postgresql:
+            from psycopg.pq import TransactionStatus
+            return driver.info.transaction_status != TransactionStatus.IDLE
+        return driver.in_transaction
+
+    def note(sql, driver, rows=1):
         outside = driver.autocommit if postgresql else driver.isolation_level is None
-        seen.append((sql.split()[0].upper(), outside))
+        seen.append((sql.split()[0].upper(), outside, in_transaction(driver), rows))
 
     def statement(conn, cursor, sql, params, context, executemany):
         note(sql, conn.connection.driver_connection)
 
-    for method in ("first", "run"):
-        def direct(self, driver, values, _original=getattr(direct_sql.DirectStatement, method)):
-            note(self.sql, driver)
+    for method in ("first", "run", "run_many"):
+        def direct(self, driver, values, _original=getattr(direct_sql.DirectStatement, method), _many=method == "run_many"):
+            note(self.sql, driver, len(values) if _many else 1)
             return _original(self, driver, values)
         monkeypatch.setattr(direct_sql.DirectStatement, method, direct)
 
     def taken(label):
         def note(conn):
-            seen.append((label, False))
+            seen.append((label, False, True, 0))
         return note
 
     # Another phone first: the process then has the questionnaire (read once through the Session).
@@ -174,23 +181,28 @@ def test_on_postgresql_a_step_runs_outside_a_transaction_and_the_stored_answer_i
     kinds = [kind for kind, _ in requests]
     assert kinds.count("store") == 1 and kinds.count("step") >= 3 and kinds.count("view") == kinds.count("step") + 1
     for kind, statements in requests:
-        verbs = [verb for verb, _ in statements if verb not in ("BEGIN", "COMMIT")]
+        verbs = [verb for verb, *_ in statements]
+        assert "BEGIN" not in verbs and "COMMIT" not in verbs  # nothing through a Session
+        assert all(outside == postgresql for _, outside, *_ in statements), (kind, statements)
         if kind == "view":
             assert verbs and set(verbs) == {"SELECT"}
         if kind == "step":
             assert verbs[-1] == "INSERT" and set(verbs) == {"SELECT", "INSERT"}  # the draft's upsert
-        if kind in ("view", "step"):
-            assert all(outside == postgresql for verb, outside in statements if verb not in ("BEGIN", "COMMIT")), (
-                kind, statements)
     [stored] = [statements for kind, statements in requests if kind == "store"]
-    writes = [i for i, (verb, _) in enumerate(stored) if verb in ("INSERT", "UPDATE", "DELETE")]
-    assert [stored[i][0] for i in writes].count("DELETE") == 1  # the draft
-    first, final = writes[0], writes[-1]
-    assert all(not outside for _, outside in stored[first:final + 1])
-    begins = [i for i, (verb, _) in enumerate(stored) if verb == "BEGIN"]
-    commits = [i for i, (verb, _) in enumerate(stored) if verb == "COMMIT"]
-    assert any(b < first for b in begins) and any(c > final for c in commits)
-    assert not any(first < i < final for i in begins + commits)  # one transaction: no commit between the writes
+    if postgresql:  # the read, then one statement in autocommit: nothing open before or after it
+        assert [verb for verb, *_ in stored] == ["SELECT", "WITH"]
+        assert not any(open_ for _, _, open_, _ in stored)
+    else:  # the response, its tallies (one row each), the draft: one transaction
+        assert [verb for verb, *_ in stored] == ["SELECT", "INSERT", "INSERT", "DELETE"]
+        assert stored[2][3] > 20
+        assert all(open_ for _, _, open_, _ in stored[2:])  # no commit between the writes
+    with app.app_context():
+        from surveyapp.db import get_engine
+        with get_engine().connect() as connection:
+            from sqlalchemy import text
+            assert connection.execute(text("SELECT count(*) FROM response")).scalar() == 1
+            assert connection.execute(text("SELECT count(*) FROM answer_draft")).scalar() == 0
+            assert connection.execute(text("SELECT n FROM answer_tally WHERE question = '__response__'")).scalar() == 1
 
 
 def test_a_step_url_is_what_url_for_gives(app):

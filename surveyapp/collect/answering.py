@@ -25,12 +25,12 @@ from flask import render_template, session as web_session
 from markupsafe import Markup, escape
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
-from ..db import direct_connection, get_session
+from ..db import DirectConnection, direct_connection, get_session
 from ..models import Campaign, Channel
 from ..models.timeutil import utcnow
 from ..questionnaire import validate_answers
 from ..questionnaire.paging import Step, next_step, previous_step, progress, settle, steps_of, visible_names
-from ..responses.operations import AlreadyAnswered, AlreadyStored, NewResponse, record_response
+from ..responses.operations import AlreadyAnswered, AlreadyStored, NewResponse, needs_session, store_response
 from . import operations
 from ..memo import ProcessMemo
 from .questiontypes import field_name, question_type
@@ -376,14 +376,17 @@ class Answering:
         return self.render(current, answers, key, errors=errors, status=422, banner=banner, visible=visible)
 
     def _store(self, clean: dict, key: str, started) -> "Outcome":
-        db = get_session()
         slot = self.device_answers + 1 if self.device_hash else None
         limit = self.campaign.answers_per_device
         while True:
             if slot is not None and slot > limit:
                 return Outcome("already")
+            # A resident's answer is stored on the request's direct connection (one statement
+            # on PostgreSQL); a merchant's also builds an outlet, through the Session.
+            connection = (DirectConnection(session=get_session()) if needs_session(self.questionnaire)
+                          else direct_connection())
             try:
-                response = record_response(db, self.campaign, self.questionnaire, NewResponse(
+                response = store_response(connection, self.campaign, self.questionnaire, NewResponse(
                     answers=clean, channel=self.channel, started_at=started,
                     device_hash=self.device_hash, device_slot=slot, submission_key=key,
                     interviewer_id=self.interviewer_id, draft_owner=self.owner,
@@ -394,7 +397,7 @@ class Answering:
                 if slot is None:
                     raise
                 # Another answer from this device took the slot a moment ago: take the next.
-                following = operations.answers_from_device(db, self.campaign, self.device_hash) + 1
+                following = operations.answers_from_device(get_session(), self.campaign, self.device_hash) + 1
                 if following <= slot:
                     raise
                 slot = following

@@ -11,15 +11,15 @@ from datetime import datetime
 
 from functools import cache
 
-from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, exists
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from ..audit.operations import record
-from ..db import is_text_column, scrubbed
-from ..merchants.operations import outlets_from_responses
-from ..models import Campaign, Channel, Exclusion, Response, ResponseReview
+from ..db import DirectConnection, is_text_column, scrubbed
+from ..merchants.operations import MERCHANT_QUESTIONNAIRES, outlets_from_responses
+from ..models import AnswerDraft, Campaign, Channel, Exclusion, Response, ResponseReview
 from ..models.draft import DELETE_DRAFT
 from ..models.timeutil import utcnow
 from . import quality, tallies
@@ -95,51 +95,97 @@ def _build(campaign: Campaign, questionnaire, new: NewResponse) -> Response:
     )
 
 
-@cache
-def _response_insert():
-    """The response's INSERT (returning its id), built once, and its columns with whether
-    each holds text (cleaned by db.scrubbed, as the flush-time backstop would)."""
+def _store_statement(dialect: str):
+    """The response's INSERT, which inserts nothing when a unique constraint refuses the row
+    (the same form stored already, or the device's slot taken) and returns its id, built once
+    per dialect (direct_sql.prepared); every column's value is given (the model has set its
+    defaults), so the row is the one a flush writes. On PostgreSQL the same statement also
+    adds the answer's tallies and deletes the finished draft, each only if the row went in
+    (data-modifying CTEs): storing an answer is one statement, atomic by itself."""
     table = Response.__table__
-    columns = tuple((column.key, is_text_column(column)) for column in table.columns if column.key != "id")
-    return insert(table).returning(table.c.id), columns
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {column: bindparam(column.key, type_=column.type) for column in table.columns if column.key != "id"}
+    statement = insert(table).values(values).on_conflict_do_nothing().returning(table.c.id)
+    if dialect != "postgresql":
+        return statement, None
+    stored = statement.cte("stored")
+    draft = AnswerDraft.__table__
+    dropped = (delete(draft).where(draft.c.campaign_id == bindparam("campaign_id"),
+                                   draft.c.owner == bindparam("draft_owner", type_=draft.c.owner.type),
+                                   exists(select(stored.c.id)))
+               .cte("dropped"))
+    return select(stored.c.id).add_cte(tallies.after_insert(stored), dropped), None
 
 
-def _insert(session: Session, response: Response) -> None:
-    """Store a new ``response`` in the session's transaction with one prebuilt statement and
-    attach it to the session as stored: what a flush does for one object, without the unit
-    of work (a third of storing a resident's answer, measured). Every column's value is the
-    object's own (the model has set its defaults), so the row is the one a flush writes."""
-    statement, columns = _response_insert()
-    values = {key: scrubbed(getattr(response, key)) if text else getattr(response, key) for key, text in columns}
-    response.id = session.connection().execute(statement, values).scalar_one()
-    make_transient_to_detached(response)
-    session.add(response)
+def _delete_draft(_dialect: str):
+    return DELETE_DRAFT, None
+
+
+def _stored_form(_dialect: str):
+    table = Response.__table__
+    return select(table.c.id).where(table.c.campaign_id == bindparam("campaign_id"),
+                                    table.c.submission_key == bindparam("key")), None
+
+
+@cache
+def _text_columns() -> tuple[tuple[str, bool], ...]:
+    """Each written column of a response, with whether it holds text (cleaned by db.scrubbed,
+    as the flush-time backstop would: the row is written past the unit of work)."""
+    return tuple((column.key, is_text_column(column)) for column in Response.__table__.columns if column.key != "id")
+
+
+def needs_session(questionnaire) -> bool:
+    """Whether storing an answer to ``questionnaire`` writes more than the response, its
+    tallies and its draft (a merchant's answer builds an outlet, through the Session)."""
+    return questionnaire.name in MERCHANT_QUESTIONNAIRES
+
+
+def store_response(connection: DirectConnection, campaign: Campaign, questionnaire, new: NewResponse) -> Response:
+    """Store one response, its tallies and the removal of its draft, all or nothing, on
+    ``connection`` (a request's direct connection, or a Session's: then the response is also
+    attached to that Session as stored, and a merchant's outlet is built there; see
+    needs_session).
+
+    On PostgreSQL this is one statement (see _store_statement), on SQLite one transaction. A
+    device slot already taken, or a form already stored (same submission key), is refused by
+    the database's unique constraints, not by a racy check beforehand: AlreadyStored when
+    the same form was stored, AlreadyAnswered when the slot is taken."""
+    response = _build(campaign, questionnaire, new)
+    values = {key: scrubbed(getattr(response, key)) if text else getattr(response, key)
+              for key, text in _text_columns()}
+    rows = tallies.rows_of(tallies.count(questionnaire, [response]))
+    postgresql_ = connection.dialect.name == "postgresql"
+    try:
+        if postgresql_:
+            values.update(tallies.arrays_of(rows), draft_owner=new.draft_owner)
+        row = connection.first(_store_statement, values)
+        if row is not None:
+            response.id = row[0]
+            if not postgresql_:
+                if rows:
+                    connection.run_many(tallies.direct_upsert, tallies.values_of(campaign.id, rows))
+                if new.draft_owner:
+                    connection.run(_delete_draft, {"campaign_id": campaign.id, "owner": new.draft_owner})
+            if connection.session is not None:
+                make_transient_to_detached(response)
+                connection.session.add(response)
+                outlets_from_responses(connection.session, campaign, questionnaire, [response])
+            connection.commit()
+            return response
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.rollback()
+    if new.submission_key:
+        earlier = connection.first(_stored_form, {"campaign_id": campaign.id, "key": new.submission_key})
+        if earlier is not None:
+            raise AlreadyStored(earlier[0])
+    raise AlreadyAnswered()
 
 
 def record_response(session: Session, campaign: Campaign, questionnaire, new: NewResponse) -> Response:
-    """Store one response and its tallies in one transaction.
-
-    A device slot already taken, or a form already stored (same submission key), is refused
-    by the database's unique constraints, not by a racy check beforehand: AlreadyStored when
-    the same form was stored, AlreadyAnswered when the slot is taken.
-    """
-    response = _build(campaign, questionnaire, new)
-    try:
-        _insert(session, response)
-        tallies.apply(session, campaign.id, tallies.count(questionnaire, [response]))
-        outlets_from_responses(session, campaign, questionnaire, [response])  # merchant questionnaires only
-        if new.draft_owner:
-            session.connection().execute(DELETE_DRAFT, {"campaign_id": campaign.id, "owner": new.draft_owner})
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        if new.submission_key:
-            earlier = session.exec(select(Response.id).where(
-                Response.campaign_id == campaign.id, Response.submission_key == new.submission_key)).first()
-            if earlier is not None:
-                raise AlreadyStored(earlier) from exc
-        raise AlreadyAnswered() from exc
-    return response
+    """store_response in ``session``'s transaction, the response attached to it as stored."""
+    return store_response(DirectConnection(session=session), campaign, questionnaire, new)
 
 
 def record_many(session: Session, campaign: Campaign, questionnaire, items: list[NewResponse]) -> list[Response]:

@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete
 
@@ -80,24 +80,67 @@ def _upsert(dialect: str):
     row, about 60 for a resident's answer."""
     table = AnswerTally.__table__
     if dialect == "postgresql":
-        rows = func.unnest(*(bindparam(f"{name}s", type_=postgresql.ARRAY(table.c[name].type))
-                             for name in (*_KEY_COLUMNS, "n"))).table_valued(*_KEY_COLUMNS, "n").render_derived("rows")
-        statement = postgresql.insert(table).from_select(
+        rows = _unnested(table)
+        return _added(postgresql.insert(table).from_select(
             ["campaign_id", *_KEY_COLUMNS, "n"],
-            select(bindparam("campaign_id", type_=table.c.campaign_id.type), *rows.c))
-    else:
-        statement = sqlite.insert(table)
+            select(bindparam("campaign_id", type_=table.c.campaign_id.type), *rows.c)))
+    return _added(sqlite.insert(table))
+
+
+def direct_upsert(dialect: str):
+    """The tally upsert and the columns it is given, for direct_sql.prepared (SQLite's is run
+    with one parameter set per row: see values_of)."""
+    return _upsert(dialect), ["campaign_id", *_KEY_COLUMNS, "n"]
+
+
+def _unnested(table):
+    """The rows given as one array per column (``questions``, ``codes``, …, ``ns``)."""
+    return func.unnest(*(bindparam(f"{name}s", type_=postgresql.ARRAY(table.c[name].type))
+                         for name in (*_KEY_COLUMNS, "n"))).table_valued(*_KEY_COLUMNS, "n").render_derived("rows")
+
+
+def _added(statement):
+    """``statement`` (an insert of tally rows) adding to the rows already there."""
     return statement.on_conflict_do_update(
         index_elements=["campaign_id", *_KEY_COLUMNS],
-        set_={"n": table.c.n + statement.excluded.n},
+        set_={"n": AnswerTally.__table__.c.n + statement.excluded.n},
     )
+
+
+def rows_of(counts: Counter) -> list[tuple]:
+    """The tally rows of ``counts`` (key → signed count) that change anything, in key order, so
+    that two transactions adding to the same rows lock them in the same order (no deadlock
+    between concurrent submissions)."""
+    return [(*key, n) for key, n in sorted(counts.items()) if n]
+
+
+def arrays_of(rows: list[tuple]) -> dict[str, list]:
+    """``rows`` as the one array per column PostgreSQL's upsert unnests (see _upsert)."""
+    return {f"{name}s": list(values) for name, values in zip((*_KEY_COLUMNS, "n"), zip(*rows))}
+
+
+def values_of(campaign_id: int, rows: list[tuple]) -> list[dict]:
+    """``rows`` as the parameter sets of SQLite's upsert, one per row."""
+    return [{"campaign_id": campaign_id, **dict(zip((*_KEY_COLUMNS, "n"), row))} for row in rows]
+
+
+def after_insert(inserted):
+    """PostgreSQL's tally upsert as a CTE adding its rows only if ``inserted`` (a CTE of an
+    INSERT … RETURNING) gave a row: the answer's tallies go in the statement that stores it
+    (responses.operations.store_response), and a refused answer adds none."""
+    table = AnswerTally.__table__
+    rows = _unnested(table)
+    statement = postgresql.insert(table).from_select(
+        ["campaign_id", *_KEY_COLUMNS, "n"],
+        select(bindparam("campaign_id", type_=table.c.campaign_id.type), *rows.c)
+        .select_from(inserted).join(rows, true()))
+    return _added(statement).cte("tallied")
 
 
 def apply(session: Session, campaign_id: int, counts: Counter) -> None:
     """Add ``counts`` (key → signed count) to the campaign's tallies, as upserts in the
-    session's transaction. Rows go in key order, so that two transactions adding to the
-    same rows lock them in the same order (no deadlock between concurrent submissions)."""
-    rows = [(*key, n) for key, n in sorted(counts.items()) if n]
+    session's transaction (rows in key order, see rows_of)."""
+    rows = rows_of(counts)
     if not rows:
         return
     connection = session.connection()
@@ -105,13 +148,9 @@ def apply(session: Session, campaign_id: int, counts: Counter) -> None:
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start:start + _CHUNK]
         if connection.dialect.name == "postgresql":
-            columns = list(zip(*chunk))
-            connection.execute(statement, {"campaign_id": campaign_id,
-                                           **{f"{name}s": list(values) for name, values in
-                                              zip((*_KEY_COLUMNS, "n"), columns)}})
+            connection.execute(statement, {"campaign_id": campaign_id, **arrays_of(chunk)})
         else:
-            connection.execute(statement, [
-                {"campaign_id": campaign_id, **dict(zip((*_KEY_COLUMNS, "n"), row))} for row in chunk])
+            connection.execute(statement, values_of(campaign_id, chunk))
 
 
 def count(questionnaire, responses: Iterable[Response], sign: int = 1) -> Counter:
