@@ -13,9 +13,14 @@ closed loop of ``c`` respondents, each a new phone (no cookies, its own address 
 X-Forwarded-For, so the submit rate limit stays on and counts per phone).
 
 Printed per run: submissions/s, POST latency p50/p99 (every step's POST, and the storing
-POST alone), CPU seconds of the gunicorn workers per submission, and rows stored against
+POST alone), CPU seconds of the gunicorn workers per submission (and, on PostgreSQL, of the
+database server: every process of this machine's PostgreSQL), and rows stored against
 acknowledgements (lost = acknowledged but not stored, doubled = stored more than acknowledged).
 The PostgreSQL database given is emptied (schema dropped) first.
+
+``--server-drafts`` adds a third app: the reference keeping each phone's answers so far in
+the database as surveyapp does (reference_app.py, REFERENCE_DRAFTS=server), so the cost of
+that design alone is printed beside surveyapp's.
 """
 from __future__ import annotations
 
@@ -53,6 +58,25 @@ def worker_cpu(master: int) -> float:
             continue
         if int(fields[1]) == master:  # ppid
             total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server on this machine (its processes, and the
+    backends that have ended, counted in the postmaster's children's time): the database's
+    share of a submission, which the workers' CPU leaves out."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                name, fields = handle.read().split("(", 1)[1].rsplit(")", 1)
+        except OSError:
+            continue
+        if name == "postgres":
+            fields = fields.split()
+            total += sum(int(value) for value in fields[11:15])
     return total / TICKS
 
 
@@ -121,22 +145,35 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
 
 
-def reference_rows(url: str) -> int:
+def reference_rows(url: str, table: str = "ref_response") -> int:
     from sqlalchemy import create_engine, inspect, text
 
     engine = create_engine(url)
     try:
-        if not inspect(engine).has_table("ref_response"):
+        if not inspect(engine).has_table(table):
             return 0
         with engine.connect() as connection:
-            return int(connection.execute(text("SELECT count(*) FROM ref_response")).scalar())
+            return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar())
     finally:
         engine.dispose()
 
 
-def start_reference(url: str, port: int, workers: int) -> subprocess.Popen:
+def analyze(url: str) -> None:
+    """Planner statistics for the tables the warm-up wrote to (a running installation has them
+    from autovacuum; a database just created has none until its first autoanalyze)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+
+
+def start_reference(url: str, port: int, workers: int, drafts: str = "cookie") -> subprocess.Popen:
     env = {**os.environ, "REFERENCE_DATABASE_URL": url, "REFERENCE_SECRET_KEY": live_server.SECRET,
-           "PYTHONPATH": str(ROOT)}
+           "REFERENCE_DRAFTS": drafts, "PYTHONPATH": str(ROOT)}
     log = open(OUT / f"reference-{port}.log", "ab")
     process = subprocess.Popen(
         [str(live_server.BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2",
@@ -161,6 +198,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--port", type=int, default=8714)
+    parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=True,
+                        help="PostgreSQL: ANALYZE after the warm-up, as autovacuum would within a minute "
+                             "(--no-analyze: the planner without statistics, a fresh database's first minute)")
+    parser.add_argument("--server-drafts", action="store_true",
+                        help="also run the reference keeping its drafts in the database (reference_app.py)")
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -176,38 +218,50 @@ def main() -> None:
     ours = live_server.start_gunicorn({**os.environ, **live_server.settings(url, PROXY_FIX=1), "PYTHONPATH": str(ROOT)},
                                       args.port, args.workers)
     reference = start_reference(ref_url, args.port + 1, args.workers)
-    apps = {"reference": (reference, args.port + 1, "/r/answer", lambda: reference_rows(ref_url)),
-            "surveyapp": (ours, args.port, f"/s/{token}/answer", lambda: live_server.count_rows(url, campaign_id))}
+    apps = {"reference": (reference, args.port + 1, "/r/answer", lambda: reference_rows(ref_url))}
+    if args.server_drafts:
+        apps["ref+drafts"] = (start_reference(ref_url, args.port + 2, args.workers, drafts="server"), args.port + 2,
+                              "/r/answer", lambda: reference_rows(ref_url, "refd_response"))
+    apps["surveyapp"] = (ours, args.port, f"/s/{token}/answer", lambda: live_server.count_rows(url, campaign_id))
     try:
         for name, (_, port, start, _) in apps.items():  # warm up: templates compiled, connections open
             for i in range(2 * args.workers):
                 walk(Phone(port, f"10.255.0.{i + 1}"), start)
+        if args.database_url and args.analyze:
+            analyze(url)
         summary: dict = {}
         run_no = 0
         for concurrency in args.concurrency:
             for repeat in range(args.repeats):
                 for name, (process, port, start, rows) in apps.items():
                     run_no += 1
-                    rows_before, cpu_before = rows(), worker_cpu(process.pid)
+                    rows_before, cpu_before, db_before = rows(), worker_cpu(process.pid), postgres_cpu()
                     result = run(port, start, concurrency, args.seconds, run_no)
                     cpu = worker_cpu(process.pid) - cpu_before
+                    db_cpu = postgres_cpu() - db_before
                     stored = rows() - rows_before
                     rate = result["acks"] / result["elapsed"]
                     summary.setdefault((concurrency, name), []).append(rate)
                     print(f"c={concurrency:<3} {name:<10} {rate:7.1f} submissions/s  "
                           f"POST p50/p99 {percentile(result['posts'], 50):6.1f}/{percentile(result['posts'], 99):6.1f} ms  "
                           f"storing POST p50/p99 {percentile(result['last'], 50):6.1f}/{percentile(result['last'], 99):6.1f} ms  "
-                          f"CPU {1000 * cpu / max(result['acks'], 1):5.1f} ms/submission  "
+                          f"CPU {1000 * cpu / max(result['acks'], 1):5.1f} ms/submission"
+                          + (f" + database {1000 * db_cpu / max(result['acks'], 1):4.1f}" if args.database_url else "")
+                          + "  "
                           f"acks {result['acks']} rows {stored} lost {max(result['acks'] - stored, 0)} "
                           f"doubled {max(stored - result['acks'], 0)} errors {result['errors']}  "
                           f"load {os.getloadavg()[0]:.2f}"
                           + (f"  {result['messages']}" if result["messages"] else ""), flush=True)
             ref, app = (statistics.median(summary[(concurrency, n)]) for n in ("reference", "surveyapp"))
-            print(f"c={concurrency:<3} median: reference {ref:.1f}/s, surveyapp {app:.1f}/s, ratio {app / ref:.2f}",
-                  flush=True)
+            line = f"c={concurrency:<3} median: reference {ref:.1f}/s, surveyapp {app:.1f}/s, ratio {app / ref:.2f}"
+            if args.server_drafts:
+                drafts = statistics.median(summary[(concurrency, "ref+drafts")])
+                line += (f"; reference with server drafts {drafts:.1f}/s, its ratio {drafts / ref:.2f}, "
+                         f"surveyapp against it {app / drafts:.2f}")
+            print(line, flush=True)
     finally:
-        live_server.stop(ours)
-        live_server.stop(reference)
+        for process, *_ in apps.values():
+            live_server.stop(process)
 
 
 if __name__ == "__main__":

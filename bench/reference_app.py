@@ -9,17 +9,26 @@ What a careful minimal app would do for the same journey, and nothing more:
   end), required questions and choice codes checked on each step;
 - the last step: one INSERT of the answers as JSON, then 303 to the thank-you page.
 
+With REFERENCE_DRAFTS=server it keeps the answers so far in the database instead, as
+surveyapp does (a resident who leaves on step 3 and comes back is on step 3, from any
+browser session of the phone), and nothing more: a phone cookie, one draft row per phone;
+every page view reads it (one SELECT), every step's post reads it and upserts it (two
+statements), the last post reads it, then stores the answer and deletes the draft (one
+statement on PostgreSQL, a transaction on SQLite). It answers what that design alone
+costs next to the cookie reference, in the same run (journey_bench.py --server-drafts).
+
 Serve it with gunicorn:  gunicorn -w 2 'bench.reference_app:create_app()'
-(settings from REFERENCE_DATABASE_URL — sqlite:///path or postgresql://… — and
-REFERENCE_SECRET_KEY). The URLs mirror the app's: GET/POST /r/answer[?step=N].
+(settings from REFERENCE_DATABASE_URL — sqlite:///path or postgresql://… —,
+REFERENCE_SECRET_KEY and REFERENCE_DRAFTS). The URLs mirror the app's: GET/POST /r/answer[?step=N].
 """
 from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 
-from flask import Flask, redirect, render_template, request, session, url_for
+from flask import Flask, make_response, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import DictLoader
 
@@ -79,10 +88,12 @@ def _steps() -> list[dict]:
 
 
 class _Store:
-    """One connection per worker process; one INSERT per submission."""
+    """One connection per worker process; one INSERT per submission (and, with server drafts,
+    the draft's read and upsert, the INSERT with the draft's removal)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, prefix: str = "ref"):
         self.url = url
+        self.prefix = prefix
         self.connection = None
 
     def _connect(self):
@@ -98,16 +109,45 @@ class _Store:
 
             connection = psycopg.connect(self.url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
             self.placeholder = "%s"
-        connection.execute("CREATE TABLE IF NOT EXISTS ref_response (id INTEGER PRIMARY KEY "
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {self.prefix}_response (id INTEGER PRIMARY KEY "
                            + ("AUTOINCREMENT" if self.placeholder == "?" else "GENERATED ALWAYS AS IDENTITY")
                            + ", answers TEXT NOT NULL)")
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {self.prefix}_draft (owner TEXT PRIMARY KEY, step INTEGER NOT NULL, "
+                           "answers TEXT NOT NULL)")
         return connection
 
-    def insert(self, answers: dict) -> None:
+    def _sql(self, sql: str, values: tuple):
         if self.connection is None:
             self.connection = self._connect()
-        self.connection.execute(f"INSERT INTO ref_response (answers) VALUES ({self.placeholder})",
-                                (json.dumps(answers, ensure_ascii=False),))
+        sql = sql.replace("ref_", self.prefix + "_").replace("?", self.placeholder)
+        return self.connection.execute(sql, values)
+
+    def insert(self, answers: dict) -> None:
+        self._sql("INSERT INTO ref_response (answers) VALUES (?)", (json.dumps(answers, ensure_ascii=False),))
+
+    def draft(self, owner: str) -> tuple[int, dict]:
+        row = self._sql("SELECT step, answers FROM ref_draft WHERE owner = ?", (owner,)).fetchone()
+        return (row[0], json.loads(row[1])) if row else (0, {})
+
+    def save_draft(self, owner: str, step: int, answers: dict) -> None:
+        self._sql("INSERT INTO ref_draft (owner, step, answers) VALUES (?, ?, ?) ON CONFLICT (owner) DO UPDATE "
+                  "SET step = excluded.step, answers = excluded.answers",
+                  (owner, step, json.dumps(answers, ensure_ascii=False)))
+
+    def finish(self, owner: str, answers: dict) -> None:
+        text = json.dumps(answers, ensure_ascii=False)
+        if self.placeholder == "%s":
+            self._sql("WITH dropped AS (DELETE FROM ref_draft WHERE owner = ?) "
+                      "INSERT INTO ref_response (answers) VALUES (?)", (owner, text))
+            return
+        self._sql("BEGIN", ())
+        try:
+            self._sql("INSERT INTO ref_response (answers) VALUES (?)", (text,))
+            self._sql("DELETE FROM ref_draft WHERE owner = ?", (owner,))
+            self._sql("COMMIT", ())
+        except BaseException:
+            self._sql("ROLLBACK", ())
+            raise
 
 
 def create_app() -> Flask:
@@ -116,7 +156,10 @@ def create_app() -> Flask:
     app.jinja_loader = DictLoader({"page.html": PAGE})
     CSRFProtect(app)
     steps = _steps()
-    store = _Store(os.environ.get("REFERENCE_DATABASE_URL", "sqlite:///" + str(ROOT / "bench" / "out" / "ref.sqlite")))
+    server_drafts = os.environ.get("REFERENCE_DRAFTS", "cookie") == "server"
+    # Tables ref_* (cookie drafts) or refd_* (server drafts): both can share one database.
+    store = _Store(os.environ.get("REFERENCE_DATABASE_URL", "sqlite:///" + str(ROOT / "bench" / "out" / "ref.sqlite")),
+                   "refd" if server_drafts else "ref")
 
     def page(step: int, answers: dict, errors: dict, status: int = 200):
         questions = []
@@ -128,15 +171,28 @@ def create_app() -> Flask:
                                section=steps[step]["section"], questions=questions, errors=errors,
                                last=step == len(steps) - 1), status
 
+    def answers_so_far() -> tuple[int, dict]:
+        """(step reached, answers) from the phone's draft row, or from the session cookie."""
+        if server_drafts:
+            owner = request.cookies.get("ref_device")
+            return store.draft(owner) if owner else (0, {})
+        return len(steps) - 1, session.get("answers", {})
+
     @app.get("/r/answer")
     def answer_page():
+        _reached, answers = answers_so_far()
         step = min(max(request.args.get("step", 0, type=int), 0), len(steps) - 1)
-        return page(step, session.get("answers", {}), {})
+        response = make_response(page(step, answers, {}))
+        if server_drafts and not request.cookies.get("ref_device"):
+            response.set_cookie("ref_device", secrets.token_hex(16), max_age=7 * 86400, httponly=True,
+                                samesite="Lax")
+        return response
 
     @app.post("/r/answer")
     def answer():
         step = min(max(request.form.get("step", 0, type=int), 0), len(steps) - 1)
-        answers = dict(session.get("answers", {}))
+        _reached, answers = answers_so_far()
+        answers = dict(answers)
         errors = {}
         for q in steps[step]["questions"]:
             key = "q_" + q["name"]
@@ -146,13 +202,22 @@ def create_app() -> Flask:
             if q["required"] and not value:
                 errors[q["name"]] = "请回答这一题"
             answers[q["name"]] = value
+        owner = request.cookies.get("ref_device")
         if errors:
+            if server_drafts and owner:
+                store.save_draft(owner, step, answers)
             return page(step, answers, errors, 422)
         if step + 1 < len(steps):
-            session["answers"] = answers
+            if server_drafts and owner:
+                store.save_draft(owner, step + 1, answers)
+            else:
+                session["answers"] = answers
             return redirect(url_for("answer_page", step=step + 1), code=303)
-        store.insert(answers)
-        session.pop("answers", None)
+        if server_drafts and owner:
+            store.finish(owner, answers)
+        else:
+            store.insert(answers)
+            session.pop("answers", None)
         return redirect(url_for("thanks"), code=303)
 
     @app.get("/r/thanks")
