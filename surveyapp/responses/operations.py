@@ -157,7 +157,7 @@ def store_response(connection: DirectConnection, campaign: Campaign, questionnai
     postgresql_ = connection.dialect.name == "postgresql"
     try:
         if postgresql_:
-            values.update(tallies.arrays_of(rows), draft_owner=new.draft_owner)
+            values.update(tallies.rows_param(rows), draft_owner=new.draft_owner)
         row = connection.first(_store_statement, values)
         if row is not None:
             response.id = row[0]
