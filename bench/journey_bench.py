@@ -159,8 +159,9 @@ def reference_rows(url: str, table: str = "ref_response") -> int:
 
 
 def analyze(url: str) -> None:
-    """Planner statistics for the tables the warm-up wrote to (a running installation has them
-    from autovacuum; a database just created has none until its first autoanalyze)."""
+    """Planner statistics for the tables as they are now: a running installation's autovacuum
+    keeps them (each run adds thousands of answers to a table that had a handful), and without
+    them a prepared statement keeps the plan made for an empty table (a scan of every answer)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -199,8 +200,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--port", type=int, default=8714)
     parser.add_argument("--analyze", action=argparse.BooleanOptionalAction, default=True,
-                        help="PostgreSQL: ANALYZE after the warm-up, as autovacuum would within a minute "
-                             "(--no-analyze: the planner without statistics, a fresh database's first minute)")
+                        help="PostgreSQL: ANALYZE before each run, as autovacuum keeps the statistics of a "
+                             "running installation (this machine's server runs with autovacuum off; "
+                             "--no-analyze: plans made for the empty tables are kept as they grow)")
     parser.add_argument("--server-drafts", action="store_true",
                         help="also run the reference keeping its drafts in the database (reference_app.py)")
     args = parser.parse_args()
@@ -227,14 +229,14 @@ def main() -> None:
         for name, (_, port, start, _) in apps.items():  # warm up: templates compiled, connections open
             for i in range(2 * args.workers):
                 walk(Phone(port, f"10.255.0.{i + 1}"), start)
-        if args.database_url and args.analyze:
-            analyze(url)
         summary: dict = {}
         run_no = 0
         for concurrency in args.concurrency:
             for repeat in range(args.repeats):
                 for name, (process, port, start, rows) in apps.items():
                     run_no += 1
+                    if args.database_url and args.analyze:
+                        analyze(url)
                     rows_before, cpu_before, db_before = rows(), worker_cpu(process.pid), postgres_cpu()
                     result = run(port, start, concurrency, args.seconds, run_no)
                     cpu = worker_cpu(process.pid) - cpu_before
