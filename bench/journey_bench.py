@@ -45,27 +45,9 @@ CLIENT_PROCESSES = 2
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def worker_cpu(master: int) -> float:
-    """CPU seconds (user + system) used so far by the gunicorn workers of ``master``."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:  # ppid
-            total += int(fields[11]) + int(fields[12])
-    return total / TICKS
-
-
-def postgres_cpu() -> float:
-    """CPU seconds used so far by the PostgreSQL server on this machine (its processes, and the
-    backends that have ended, counted in the postmaster's children's time): the database's
-    share of a submission, which the workers' CPU leaves out."""
-    total = 0
+def _processes():
+    """(command name, fields after it) of every process's /proc/PID/stat (see proc(5): ppid is
+    fields[1], utime, stime, cutime, cstime are fields[11:15], in clock ticks)."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -74,10 +56,19 @@ def postgres_cpu() -> float:
                 name, fields = handle.read().split("(", 1)[1].rsplit(")", 1)
         except OSError:
             continue
-        if name == "postgres":
-            fields = fields.split()
-            total += sum(int(value) for value in fields[11:15])
-    return total / TICKS
+        yield name, fields.split()
+
+
+def worker_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn workers of ``master``."""
+    return sum(int(fields[11]) + int(fields[12]) for _, fields in _processes() if int(fields[1]) == master) / TICKS
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server on this machine (its processes, and the
+    backends that have ended, counted in the postmaster's children's time): the database's
+    share of a submission, which the workers' CPU leaves out."""
+    return sum(sum(int(value) for value in fields[11:15]) for name, fields in _processes() if name == "postgres") / TICKS
 
 
 def _client(port: int, start: str, threads: int, seconds: float, seed: int, queue) -> None:
