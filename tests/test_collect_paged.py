@@ -219,6 +219,36 @@ def test_twenty_parallel_posts_of_one_form_store_one_answer(make_app, db):
     assert len(stored(db, campaign)) == 1
 
 
+def test_an_answer_whose_slot_was_taken_a_moment_ago_takes_the_next(client, db, campaign, monkeypatch):
+    """Another answer from the same phone (a second tab) is stored between this post's read of
+    the phone's count and its own insert: the database refuses the slot, nothing is half
+    stored, and the answer goes in the next slot, its draft removed."""
+    from surveyapp.collect import answering
+    from surveyapp.responses.operations import NewResponse, record_response
+
+    real = answering.store_response
+    taken = []
+
+    def second_tab_first(connection, campaign_values, questionnaire, new):
+        if not taken:
+            taken.append(record_response(db, campaign, questionnaire, NewResponse(
+                answers=dict(new.answers), device_hash=new.device_hash, device_slot=new.device_slot)))
+        return real(connection, campaign_values, questionnaire, new)
+
+    monkeypatch.setattr(answering, "store_response", second_tab_first)
+    done, _ = answer_in_steps(client, url_of(campaign), resident_answers())
+    assert done.status_code == 303 and done.headers["Location"].endswith("/thanks")
+    db.expire_all()
+    rows = stored(db, campaign)
+    assert [r.device_slot for r in rows] == [1, 2] and rows[0].id == taken[0].id
+    assert len({r.device_hash for r in rows}) == 1 and rows[1].submission_key is not None
+    assert db.exec(select(AnswerDraft)).all() == []
+    from surveyapp.models import AnswerTally
+    counted = db.exec(select(AnswerTally.n).where(AnswerTally.campaign_id == campaign.id,
+                                                  AnswerTally.question == "__response__")).all()
+    assert sum(counted) == 2  # the refused insert added no tallies
+
+
 def test_a_phone_gives_up_to_the_campaigns_number_of_answers(client, db, campaign):
     assert campaign.answers_per_device == 3
     for number in (1, 2, 3):

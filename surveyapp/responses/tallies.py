@@ -79,19 +79,25 @@ def _upsert(dialect: str):
     takes the rows as one JSON array of rows (see rows_param), taken apart by the server: one
     statement and one round trip, where an executemany sends (and the server plans and runs)
     a statement per row, about 60 for a resident's answer."""
-    table = AnswerTally.__table__
     if dialect == "postgresql":
-        rows, values = _unnested(table)
-        return _added(postgresql.insert(table).from_select(
-            ["campaign_id", *_KEY_COLUMNS, "n"],
-            select(bindparam("campaign_id", type_=table.c.campaign_id.type), *values).select_from(rows)))
-    return _added(sqlite.insert(table))
+        return _added(_insert_rows())
+    return _added(sqlite.insert(AnswerTally.__table__))
 
 
 def direct_upsert(dialect: str):
     """The tally upsert and the columns it is given, for direct_sql.prepared (SQLite's is run
     with one parameter set per row: see values_of)."""
     return _upsert(dialect), ["campaign_id", *_KEY_COLUMNS, "n"]
+
+
+def _insert_rows(inserted=None):
+    """PostgreSQL's insert of the rows given as one JSON array (see _unnested), for the campaign
+    ``campaign_id``; with ``inserted`` (a CTE), once per row it gives (none if it gives none)."""
+    table = AnswerTally.__table__
+    rows, values = _unnested(table)
+    source = select(bindparam("campaign_id", type_=table.c.campaign_id.type), *values)
+    source = source.select_from(rows) if inserted is None else source.select_from(inserted).join(rows, true())
+    return postgresql.insert(table).from_select(["campaign_id", *_KEY_COLUMNS, "n"], source)
 
 
 def _unnested(table):
@@ -137,13 +143,7 @@ def after_insert(inserted):
     """PostgreSQL's tally upsert as a CTE adding its rows only if ``inserted`` (a CTE of an
     INSERT … RETURNING) gave a row: the answer's tallies go in the statement that stores it
     (responses.operations.store_response), and a refused answer adds none."""
-    table = AnswerTally.__table__
-    rows, values = _unnested(table)
-    statement = postgresql.insert(table).from_select(
-        ["campaign_id", *_KEY_COLUMNS, "n"],
-        select(bindparam("campaign_id", type_=table.c.campaign_id.type), *values)
-        .select_from(inserted).join(rows, true()))
-    return _added(statement).cte("tallied")
+    return _added(_insert_rows(inserted)).cte("tallied")
 
 
 def apply(session: Session, campaign_id: int, counts: Counter) -> None:
