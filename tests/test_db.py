@@ -65,6 +65,27 @@ def _cut(pid: int) -> None:
     killer.dispose()
 
 
+def test_init_db_warns_when_postgresql_keeps_no_statistics(tmp_path):
+    """init-db tells the operator when PostgreSQL's autovacuum is off (plans of the resident's
+    prepared read would stay those made for empty tables), and says nothing on SQLite."""
+    engine = build_engine(POSTGRESQL_URL)
+    try:
+        with engine.connect() as connection:
+            setting = connection.execute(text("SHOW autovacuum")).scalar()
+        assert (db_module.autovacuum_warning(engine) == db_module.AUTOVACUUM_OFF) == (setting == "off")
+    finally:
+        engine.dispose()
+    sqlite = build_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    assert db_module.autovacuum_warning(sqlite) is None
+    sqlite.dispose()
+
+
+def test_init_db_prints_the_autovacuum_warning_it_is_given(runner, monkeypatch):
+    monkeypatch.setattr(db_module, "autovacuum_warning", lambda _engine: db_module.AUTOVACUUM_OFF)
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0 and "关闭了 autovacuum" in result.output
+
+
 def test_a_pooled_connection_cut_while_idle_is_replaced_before_use(monkeypatch):
     """A connection idle for longer than PING_AFTER_IDLE_SECONDS is checked before use, and
     one that no longer works is replaced: after a database restart the next request is served."""
